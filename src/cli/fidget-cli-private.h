@@ -1,0 +1,42 @@
+/* fidget-cli-private.h: what the command files of fidget-cli share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fidget-project.h"
+
+G_BEGIN_DECLS
+
+enum
+{
+  FIDGET_CLI_OK = 0,
+  FIDGET_CLI_REFUSED = 1,
+  FIDGET_CLI_USAGE = 2,
+};
+
+int            fidget_cli_usage_error (const char    *format,
+                                       ...) G_GNUC_PRINTF (1, 2);
+int            fidget_cli_refused     (const GError  *error);
+gboolean       fidget_cli_parse       (int           *argc,
+                                       char        ***argv,
+                                       const char    *parameters,
+                                       const char    *summary,
+                                       GOptionEntry  *entries);
+gboolean       fidget_cli_parse_int64 (const char    *text,
+                                       const char    *what,
+                                       gint64         min,
+                                       gint64        *value);
+/* Opens a project for a command; @actor (may be NULL) must be one of its annotators. On
+ * failure prints the reason and sets @status. */
+FidgetProject *fidget_cli_open        (const char    *path,
+                                       const char    *actor,
+                                       int           *status);
+void           fidget_cli_print_json  (JsonNode      *node);
+
+int            fidget_cli_demo        (int            argc,
+                                       char         **argv);
+
+G_END_DECLS
