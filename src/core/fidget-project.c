@@ -1140,7 +1140,7 @@ fidget_project_get_video (FidgetProject  *self,
     video = read_video (stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
-                 _("There is no video %" G_GINT64_FORMAT " in the project"), video_id);
+                 _("There is no video %lld in the project"), (long long) video_id);
   else
     set_error_from_sqlite (self, error, rc, _("read the videos"));
   sqlite3_reset (stmt);
@@ -1259,9 +1259,9 @@ fidget_project_add_video (FidgetProject      *self,
   if (existing != NULL)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_DUPLICATE,
-                   _("“%s” is already in the project as video %" G_GINT64_FORMAT " (“%s”): "
+                   _("“%s” is already in the project as video %lld (“%s”): "
                      "same content"),
-                   display, existing->id, existing->path);
+                   display, (long long) existing->id, existing->path);
       return NULL;
     }
 
@@ -1505,10 +1505,10 @@ validate_range (const FidgetVideo *video,
   if (start_frame < 0 || end_frame <= start_frame || end_frame > video->frame_count)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
-                   _("Frames [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ") are not a segment of "
-                     "video %" G_GINT64_FORMAT ": the start must be at least 0, the end after "
-                     "the start and at most %" G_GINT64_FORMAT " (its frame count)"),
-                   start_frame, end_frame, video->id, video->frame_count);
+                   _("Frames [%lld, %lld) are not a segment of video %lld: the start must be at "
+                     "least 0, the end after the start and at most %lld (its frame count)"),
+                   (long long) start_frame, (long long) end_frame, (long long) video->id,
+                   (long long) video->frame_count);
       return FALSE;
     }
   return TRUE;

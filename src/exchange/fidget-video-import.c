@@ -92,9 +92,9 @@ fidget_import_video (FidgetProject              *project,
   if (existing != NULL)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_DUPLICATE,
-                   _("“%s” is already in the project as video %" G_GINT64_FORMAT " (“%s”): "
+                   _("“%s” is already in the project as video %lld (“%s”): "
                      "same content"),
-                   display, existing->id, existing->path);
+                   display, (long long) existing->id, existing->path);
       return NULL;
     }
 

@@ -1,0 +1,36 @@
+/* fidget-settings.c: the application's GSettings, when its schema can be found
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "fidget-settings.h"
+
+/* g_settings_new() aborts the program when the schema is not installed, which is what happens
+ * when `fidget` runs from the build tree without GSETTINGS_SCHEMA_DIR. Settings are a comfort,
+ * not a need: without them Fidget forgets sizes and the last project, and says why once. */
+GSettings *
+fidget_settings_new (void)
+{
+  static gsize warned = 0;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, FIDGET_APP_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      if (g_once_init_enter (&warned))
+        {
+          g_warning ("The settings schema %s is not installed, so Fidget will not remember "
+                     "window sizes or the last project; from the build tree, set "
+                     "GSETTINGS_SCHEMA_DIR to the build directory's schemas folder",
+                     FIDGET_APP_ID);
+          g_once_init_leave (&warned, 1);
+        }
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}

@@ -1,0 +1,19 @@
+/* fidget-window-private.h: a look inside the window, for the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "fidget-window.h"
+
+G_BEGIN_DECLS
+
+/* "welcome" or "project" */
+const char     *fidget_window_get_page_name      (FidgetWindow *self);
+/* "videos" or "empty", what the project page shows */
+const char     *fidget_window_get_project_page_name (FidgetWindow *self);
+AdwWindowTitle *fidget_window_get_title_widget   (FidgetWindow *self);
+GtkListBox     *fidget_window_get_video_list     (FidgetWindow *self);
+GtkLabel       *fidget_window_get_videos_summary (FidgetWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* main.c: fidget [--annotator NAME] [PROJECT]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "fidget-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(FidgetApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Once per process, so here rather than in startup. */
+  g_set_application_name ("Fidget");
+
+  app = fidget_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
