@@ -18,8 +18,11 @@ typedef struct
   int       fps_num;              /* exact frame rate, as the stream declares it */
   int       fps_den;
   gboolean  variable_frame_rate;  /* the stream declares 0/1; fps is then measured */
-  gint64    frame_count;          /* frames the decoder delivered in a full decode pass */
-  gint64    duration_ns;          /* from the last decoded frame's end */
+  gint64    frame_count;          /* frame periods from the stream's start to the end of its last
+                                   * decoded picture: the range of frame indices */
+  gint64    decoded_frames;       /* pictures the decoder delivered in a full decode pass (fewer
+                                   * when the stream starts late or drops frames) */
+  gint64    duration_ns;          /* frame_count periods at the frame rate */
   gboolean  has_audio;
 } FidgetMediaInfo;
 
