@@ -766,7 +766,7 @@ on_parallel_probed (GObject      *source,
   base = g_path_get_basename (info->uri);
   for (guint i = 0; i < 4; i++)
     if (g_str_equal (base, sample_names[i]))
-      state->frames[i] = info->frame_count;
+      state->frames[i] = info->decoded_frames;
   if (--state->pending == 0)
     g_main_loop_quit (state->loop);
 }
