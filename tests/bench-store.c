@@ -54,6 +54,8 @@ fill (const char *path)
 
   for (int v = 1; v <= N_VIDEOS; v++)
     {
+      g_autofree char *participant_uuid = g_uuid_string_random ();
+      g_autofree char *video_uuid = g_uuid_string_random ();
       g_autofree char *sql = g_strdup_printf (
         "INSERT INTO participant (id, uuid, code, gender, age_group, created_us) VALUES "
         "(%d, '%s', 'P%04d', '%s', '18-25', %" G_GINT64_FORMAT ");"
@@ -61,8 +63,8 @@ fill (const char *path)
         "height, fps_num, fps_den, frame_count, duration_ns, imported_us) VALUES "
         "(%d, '%s', %d, 'videos/P%04d.mp4', 'sha256:%064d', 100000000, 1920, 1080, 30, 1, %d, "
         "%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ");",
-        v, g_uuid_string_random (), v, v % 2 ? "female" : "male", now,
-        v, g_uuid_string_random (), v, v, v, FRAMES_PER_VIDEO,
+        v, participant_uuid, v % 2 ? "female" : "male", now,
+        v, video_uuid, v, v, v, FRAMES_PER_VIDEO,
         (gint64) FRAMES_PER_VIDEO * 1000000000 / 30, now);
       exec_or_die (db, sql);
     }
