@@ -63,7 +63,7 @@ fill (const char *path)
         "height, fps_num, fps_den, frame_count, duration_ns, imported_us) VALUES "
         "(%d, '%s', %d, 'videos/P%04d.mp4', 'sha256:%064d', 100000000, 1920, 1080, 30, 1, %d, "
         "%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ");",
-        v, participant_uuid, v % 2 ? "female" : "male", now,
+        v, participant_uuid, v, v % 2 ? "female" : "male", now,
         v, video_uuid, v, v, v, FRAMES_PER_VIDEO,
         (gint64) FRAMES_PER_VIDEO * 1000000000 / 30, now);
       exec_or_die (db, sql);
