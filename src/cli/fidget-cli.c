@@ -121,6 +121,42 @@ fidget_cli_print_json (JsonNode *node)
 }
 
 static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_boolean (JsonBuilder *builder,
+             const char  *name,
+             gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+static void
 add_string_or_null (JsonBuilder *builder,
                     const char  *name,
                     const char  *value)
@@ -276,28 +312,18 @@ cmd_videos (int    argc,
           g_autofree char *fps = g_strdup_printf ("%d/%d", video->fps_num, video->fps_den);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, video->id);
-          json_builder_set_member_name (builder, "uuid");
-          json_builder_add_string_value (builder, video->uuid);
-          json_builder_set_member_name (builder, "path");
-          json_builder_add_string_value (builder, video->path);
+          add_int (builder, "id", video->id);
+          add_string (builder, "uuid", video->uuid);
+          add_string (builder, "path", video->path);
           add_string_or_null (builder, "participant", video->participant_code);
-          json_builder_set_member_name (builder, "width");
-          json_builder_add_int_value (builder, video->width);
-          json_builder_set_member_name (builder, "height");
-          json_builder_add_int_value (builder, video->height);
-          json_builder_set_member_name (builder, "fps");
-          json_builder_add_string_value (builder, fps);
-          json_builder_set_member_name (builder, "frame_count");
-          json_builder_add_int_value (builder, video->frame_count);
-          json_builder_set_member_name (builder, "duration_s");
-          json_builder_add_double_value (builder, video->duration_ns / 1e9);
+          add_int (builder, "width", video->width);
+          add_int (builder, "height", video->height);
+          add_string (builder, "fps", fps);
+          add_int (builder, "frame_count", video->frame_count);
+          add_double (builder, "duration_s", video->duration_ns / 1e9);
           add_string_or_null (builder, "codec", video->video_codec);
-          json_builder_set_member_name (builder, "has_audio");
-          json_builder_add_boolean_value (builder, video->has_audio);
-          json_builder_set_member_name (builder, "content_hash");
-          json_builder_add_string_value (builder, video->content_hash);
+          add_boolean (builder, "has_audio", video->has_audio);
+          add_string (builder, "content_hash", video->content_hash);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -372,12 +398,9 @@ cmd_annotators (int    argc,
           FidgetAnnotator *annotator = g_ptr_array_index (list, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, annotator->id);
-          json_builder_set_member_name (builder, "uuid");
-          json_builder_add_string_value (builder, annotator->uuid);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, annotator->name);
+          add_int (builder, "id", annotator->id);
+          add_string (builder, "uuid", annotator->uuid);
+          add_string (builder, "name", annotator->name);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -406,23 +429,15 @@ print_segments_json (GPtrArray *list)
       FidgetSegment *segment = g_ptr_array_index (list, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "uuid");
-      json_builder_add_string_value (builder, segment->uuid);
-      json_builder_set_member_name (builder, "video");
-      json_builder_add_int_value (builder, segment->video_id);
-      json_builder_set_member_name (builder, "annotator");
-      json_builder_add_string_value (builder, segment->annotator_name);
-      json_builder_set_member_name (builder, "start");
-      json_builder_add_int_value (builder, segment->start_frame);
-      json_builder_set_member_name (builder, "end");
-      json_builder_add_int_value (builder, segment->end_frame);
-      json_builder_set_member_name (builder, "action");
-      json_builder_add_string_value (builder, segment->action_code);
+      add_string (builder, "uuid", segment->uuid);
+      add_int (builder, "video", segment->video_id);
+      add_string (builder, "annotator", segment->annotator_name);
+      add_int (builder, "start", segment->start_frame);
+      add_int (builder, "end", segment->end_frame);
+      add_string (builder, "action", segment->action_code);
       add_string_or_null (builder, "emotion", fidget_emotion_to_string (segment->emotion));
-      json_builder_set_member_name (builder, "note");
-      json_builder_add_string_value (builder, segment->note ? segment->note : "");
-      json_builder_set_member_name (builder, "flagged");
-      json_builder_add_boolean_value (builder, segment->flagged);
+      add_string (builder, "note", segment->note ? segment->note : "");
+      add_boolean (builder, "flagged", segment->flagged);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -745,14 +760,10 @@ cmd_taxonomy (int    argc,
           const FidgetBodyPart *part = fidget_taxonomy_get_body_part (taxonomy, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, part->code);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, part->name);
-          json_builder_set_member_name (builder, "index");
-          json_builder_add_int_value (builder, part->index);
-          json_builder_set_member_name (builder, "color");
-          json_builder_add_string_value (builder, part->color);
+          add_string (builder, "code", part->code);
+          add_string (builder, "name", part->name);
+          add_int (builder, "index", part->index);
+          add_string (builder, "color", part->color);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -763,19 +774,15 @@ cmd_taxonomy (int    argc,
           const FidgetAction *action = fidget_taxonomy_get_action (taxonomy, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, action->code);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, action->name);
-          json_builder_set_member_name (builder, "body_part");
-          json_builder_add_string_value (builder, action->body_part->code);
+          add_string (builder, "code", action->code);
+          add_string (builder, "name", action->name);
+          add_string (builder, "body_part", action->body_part->code);
           json_builder_set_member_name (builder, "model_index");
           if (action->model_index >= 0)
             json_builder_add_int_value (builder, action->model_index);
           else
             json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "description");
-          json_builder_add_string_value (builder, action->description);
+          add_string (builder, "description", action->description);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
