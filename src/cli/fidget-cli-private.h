@@ -39,4 +39,17 @@ void           fidget_cli_print_json  (JsonNode      *node);
 int            fidget_cli_demo        (int            argc,
                                        char         **argv);
 
+typedef struct
+{
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *usage;   /* one or more lines for --help */
+} FidgetCliCommand;
+
+/* NULL-terminated tables, one per area, each in its fidget-cli-<area>.c. */
+extern const FidgetCliCommand fidget_cli_media_commands[];
+extern const FidgetCliCommand fidget_cli_model_commands[];
+extern const FidgetCliCommand fidget_cli_review_commands[];
+extern const FidgetCliCommand fidget_cli_dataset_commands[];
+
 G_END_DECLS

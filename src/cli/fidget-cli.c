@@ -817,14 +817,7 @@ cmd_taxonomy (int    argc,
 /* }}} */
 /* {{{ main */
 
-typedef struct
-{
-  const char *name;
-  int       (*run) (int argc, char **argv);
-  const char *usage;
-} Command;
-
-static const Command commands[] = {
+static const FidgetCliCommand core_commands[] = {
   { "init", cmd_init, "init PROJECT" },
   { "demo", fidget_cli_demo, "demo DIR" },
   { "import-video", cmd_import_video,
@@ -839,6 +832,16 @@ static const Command commands[] = {
   { "undo", cmd_undo, "undo PROJECT [--as NAME]" },
   { "redo", cmd_redo, "redo PROJECT [--as NAME]" },
   { "taxonomy", cmd_taxonomy, "taxonomy [PROJECT] [--json]" },
+  { NULL }
+};
+
+/* Each area of the tool brings its own table (fidget-cli-<area>.c). */
+static const FidgetCliCommand *const command_tables[] = {
+  core_commands,
+  fidget_cli_media_commands,
+  fidget_cli_model_commands,
+  fidget_cli_review_commands,
+  fidget_cli_dataset_commands,
 };
 
 static void
@@ -847,8 +850,9 @@ print_help (void)
   g_print ("Usage: fidget-cli COMMAND ...\n\n"
            "Fidget's headless operations. Frames are 0-based indices of decoded frames;\n"
            "a segment covers [start, end). Each command has --help.\n\n");
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %s\n", commands[i].usage);
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const FidgetCliCommand *c = command_tables[t]; c->name != NULL; c++)
+      g_print ("  %s\n", c->usage);
   g_print ("\nExit status: 0 done, 1 refused, 2 bad usage.\n");
 }
 
@@ -878,15 +882,16 @@ main (int   argc,
       return FIDGET_CLI_OK;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      if (g_str_equal (argv[1], commands[i].name))
-        {
-          g_autofree char *prgname = g_strdup_printf ("fidget-cli %s", commands[i].name);
-          g_set_prgname (prgname);
-          return commands[i].run (argc - 1, argv + 1);
-        }
-    }
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const FidgetCliCommand *c = command_tables[t]; c->name != NULL; c++)
+      {
+        if (g_str_equal (argv[1], c->name))
+          {
+            g_autofree char *prgname = g_strdup_printf ("fidget-cli %s", c->name);
+            g_set_prgname (prgname);
+            return c->run (argc - 1, argv + 1);
+          }
+      }
   return fidget_cli_usage_error ("unknown command “%s”", argv[1]);
 }
 
