@@ -25,6 +25,8 @@ typedef enum
   FIDGET_ERROR_TOO_NEW,         /* written by a newer Fidget: never touched */
   FIDGET_ERROR_CONFLICT,        /* undo/redo of a row that changed since */
   FIDGET_ERROR_NOTHING_TO_DO,   /* undo with an empty log, redo with nothing undone */
+  FIDGET_ERROR_NOT_ALLOWED,     /* a review step or edit by someone whose step it is not, or in
+                                 * a state that does not take it */
 } FidgetError;
 
 GQuark fidget_error_quark (void);

@@ -18,6 +18,7 @@
 
 #include "fidget-error.h"
 #include "fidget-project-private.h"
+#include "fidget-review-private.h"
 #include "fidget-schema.h"
 #include "fidget-taxonomy-private.h"
 
@@ -751,6 +752,79 @@ fidget_project_set_busy_timeout (FidgetProject *self,
   sqlite3_busy_timeout (self->db, milliseconds);
 }
 
+sqlite3_stmt *
+fidget_project_prepare (FidgetProject  *self,
+                        const char     *sql,
+                        GError        **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+fidget_project_step_done (FidgetProject  *self,
+                          sqlite3_stmt   *stmt,
+                          const char     *what,
+                          GError        **error)
+{
+  return step_done (self, stmt, what, error);
+}
+
+gboolean
+fidget_project_sqlite_error (FidgetProject  *self,
+                             GError        **error,
+                             int             rc,
+                             const char     *what)
+{
+  return set_error_from_sqlite (self, error, rc, what);
+}
+
+gboolean
+fidget_project_begin (FidgetProject  *self,
+                      const char     *what,
+                      GError        **error)
+{
+  return begin (self, what, error);
+}
+
+gboolean
+fidget_project_commit (FidgetProject  *self,
+                       const char     *what,
+                       GError        **error)
+{
+  return commit (self, what, error);
+}
+
+void
+fidget_project_rollback (FidgetProject *self)
+{
+  rollback (self);
+}
+
+gboolean
+fidget_project_audit (FidgetProject  *self,
+                      const char     *operation,
+                      const char     *entity,
+                      const char     *entity_uuid,
+                      const char     *detail,
+                      GError        **error)
+{
+  return audit (self, operation, entity, entity_uuid, detail, error);
+}
+
+void
+fidget_project_emit_changed (FidgetProject *self,
+                             const char    *entity,
+                             gint64         video_id)
+{
+  emit_changed (self, entity, video_id);
+}
+
+const char *
+fidget_project_get_display_name (FidgetProject *self)
+{
+  return self->display;
+}
+
 /* }}} */
 /* {{{ Participants */
 
@@ -1387,14 +1461,30 @@ find_segment (FidgetProject *self,
 }
 
 FidgetSegment *
+fidget_project_find_segment (FidgetProject  *self,
+                             const char     *uuid,
+                             GError        **error)
+{
+  return find_segment (self, uuid, error);
+}
+
+FidgetSegment *
 fidget_project_get_segment (FidgetProject  *self,
                             const char     *uuid,
                             GError        **error)
 {
+  g_autoptr(FidgetSegment) segment = NULL;
+
   g_return_val_if_fail (FIDGET_IS_PROJECT (self), NULL);
   g_return_val_if_fail (uuid != NULL, NULL);
 
-  return find_segment (self, uuid, error);
+  segment = find_segment (self, uuid, error);
+  /* A cross-check is blind: one checker does not get another's segments. */
+  if (segment != NULL &&
+      !fidget_review_check_segment_visible (self, segment->video_id, segment->annotator_id,
+                                            segment->annotator_name, error))
+    return NULL;
+  return g_steal_pointer (&segment);
 }
 
 GPtrArray *
@@ -1433,6 +1523,32 @@ fidget_project_list_segments (FidgetProject  *self,
     {
       set_error_from_sqlite (self, error, rc, _("read the segments"));
       return NULL;
+    }
+
+  /* A cross-check is blind: a checker's list leaves out the other checkers' segments. */
+  if (self->actor != NULL)
+    {
+      g_autoptr(GHashTable) hidden = fidget_review_hidden_for_actor (self, video_id);
+
+      if (hidden != NULL)
+        {
+          guint kept = 0;
+
+          for (guint i = 0; i < list->len; i++)
+            {
+              FidgetSegment *segment = g_ptr_array_index (list, i);
+
+              if (fidget_review_hidden_contains (hidden, segment->video_id,
+                                                 segment->annotator_id))
+                fidget_segment_free (segment);
+              else
+                list->pdata[kept++] = segment;
+            }
+          /* The freed ones are gone already: shrink without calling the free function. */
+          g_ptr_array_set_free_func (list, NULL);
+          g_ptr_array_set_size (list, kept);
+          g_ptr_array_set_free_func (list, (GDestroyNotify) fidget_segment_free);
+        }
     }
   return g_steal_pointer (&list);
 }
@@ -1577,6 +1693,10 @@ fidget_project_add_segment (FidgetProject  *self,
   if (self->actor == NULL)
     self->actor = g_strdup (annotator->name);
 
+  if (!fidget_review_check_segment_edit (self, video->id, annotator->id, annotator->name,
+                                         _("add the segment"), error))
+    goto failed;
+
   stmt = prepare (self,
                   "INSERT INTO segment (uuid, video_id, annotator_id, start_frame, end_frame, "
                   "  action_id, created_us, modified_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -1613,12 +1733,13 @@ failed_committed:
   return NULL;
 }
 
-FidgetSegment *
-fidget_project_update_segment (FidgetProject       *self,
-                               const char          *uuid,
-                               const FidgetSegment *values,
-                               FidgetSegmentFields  fields,
-                               GError             **error)
+gboolean
+fidget_project_update_segment_locked (FidgetProject        *self,
+                                      const char           *uuid,
+                                      const FidgetSegment  *values,
+                                      FidgetSegmentFields   fields,
+                                      gint64               *video_id,
+                                      GError              **error)
 {
   g_autoptr(FidgetSegment) current = NULL;
   g_autoptr(FidgetVideo) video = NULL;
@@ -1633,13 +1754,11 @@ fidget_project_update_segment (FidgetProject       *self,
   gboolean flagged;
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (FIDGET_IS_PROJECT (self), NULL);
-  g_return_val_if_fail (uuid != NULL, NULL);
-  g_return_val_if_fail (values != NULL, NULL);
-
   if (!(current = find_segment (self, uuid, error)) ||
       !(video = fidget_project_get_video (self, current->video_id, error)))
-    return NULL;
+    return FALSE;
+  if (video_id != NULL)
+    *video_id = current->video_id;
 
   start_frame = (fields & FIDGET_SEGMENT_FIELD_START) ? values->start_frame : current->start_frame;
   end_frame = (fields & FIDGET_SEGMENT_FIELD_END) ? values->end_frame : current->end_frame;
@@ -1651,29 +1770,31 @@ fidget_project_update_segment (FidgetProject       *self,
   else
     action = fidget_taxonomy_lookup_action_by_id (self->taxonomy, current->action_id);
   if (action == NULL || !validate_range (video, start_frame, end_frame, error))
-    return NULL;
+    return FALSE;
   if (fidget_emotion_to_string (emotion) == NULL && emotion != FIDGET_EMOTION_NONE)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID, _("Unknown emotion"));
-      return NULL;
+      return FALSE;
     }
   if (!g_utf8_validate (note, -1, NULL))
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID, _("The note is not valid UTF-8"));
-      return NULL;
+      return FALSE;
     }
+  if (!fidget_review_check_segment_edit (self, current->video_id, current->annotator_id,
+                                         current->annotator_name, _("change the segment"),
+                                         error))
+    return FALSE;
 
-  if (!begin (self, _("change the segment"), error))
-    return NULL;
   if (!(before = segment_image (self, uuid, error)))
-    goto failed;
+    return FALSE;
 
   stmt = prepare (self,
                   "UPDATE segment SET start_frame = ?2, end_frame = ?3, action_id = ?4, "
                   "  emotion = ?5, note = ?6, flagged = ?7, modified_us = ?8 WHERE uuid = ?1",
                   error);
   if (stmt == NULL)
-    goto failed;
+    return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, start_frame);
   sqlite3_bind_int64 (stmt, 3, end_frame);
@@ -1684,24 +1805,41 @@ fidget_project_update_segment (FidgetProject       *self,
   /* Strictly later than before, so undo can tell the two images apart even within one tick. */
   sqlite3_bind_int64 (stmt, 8, MAX (g_get_real_time (), current->modified_us + 1));
   if (!step_done (self, stmt, _("change the segment"), error))
-    goto failed;
+    return FALSE;
 
   after = segment_image (self, uuid, error);
   label = describe_segment (_("Change"), action, start_frame, end_frame);
   detail = g_strdup_printf ("{\"before\":%s,\"after\":%s}", before, after ? after : "null");
-  if (after == NULL ||
-      !push_undo (self, self->actor, label, uuid, before, after, error) ||
-      !audit (self, "update", "segment", uuid, detail, error))
-    goto failed;
+  return after != NULL &&
+         push_undo (self, self->actor, label, uuid, before, after, error) &&
+         audit (self, "update", "segment", uuid, detail, error);
+}
+
+FidgetSegment *
+fidget_project_update_segment (FidgetProject       *self,
+                               const char          *uuid,
+                               const FidgetSegment *values,
+                               FidgetSegmentFields  fields,
+                               GError             **error)
+{
+  gint64 video_id = 0;
+
+  g_return_val_if_fail (FIDGET_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+
+  if (!begin (self, _("change the segment"), error))
+    return NULL;
+  if (!fidget_project_update_segment_locked (self, uuid, values, fields, &video_id, error))
+    {
+      rollback (self);
+      return NULL;
+    }
   if (!commit (self, _("change the segment"), error))
     return NULL;
 
-  emit_changed (self, "segment", current->video_id);
+  emit_changed (self, "segment", video_id);
   return find_segment (self, uuid, error);
-
-failed:
-  rollback (self);
-  return NULL;
 }
 
 gboolean
@@ -1717,12 +1855,13 @@ fidget_project_delete_segment (FidgetProject  *self,
   g_return_val_if_fail (FIDGET_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
 
-  if (!(current = find_segment (self, uuid, error)))
-    return FALSE;
-
   if (!begin (self, _("delete the segment"), error))
     return FALSE;
-  if (!(before = segment_image (self, uuid, error)))
+  if (!(current = find_segment (self, uuid, error)) ||
+      !fidget_review_check_segment_edit (self, current->video_id, current->annotator_id,
+                                         current->annotator_name, _("delete the segment"),
+                                         error) ||
+      !(before = segment_image (self, uuid, error)))
     goto failed;
   stmt = prepare (self, "DELETE FROM segment WHERE uuid = ?1", error);
   if (stmt == NULL)
@@ -1867,6 +2006,27 @@ undo_or_redo (FidgetProject  *self,
                    label);
       goto failed;
     }
+
+  /* Undo and redo are edits too: the review rules of the segment's video apply. */
+  stmt = prepare (self, "SELECT ?1 ->> '$.video_id', ?1 ->> '$.annotator_id', "
+                        "  (SELECT name FROM annotator WHERE id = ?1 ->> '$.annotator_id')",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_text (stmt, 1, target != NULL ? target : expected, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *owner = column_dup (stmt, 2);
+      gint64 image_video_id = sqlite3_column_int64 (stmt, 0);
+      gint64 owner_id = sqlite3_column_int64 (stmt, 1);
+
+      sqlite3_reset (stmt);
+      if (!fidget_review_check_segment_edit (self, image_video_id, owner_id, owner,
+                                             redo ? _("redo") : _("undo"), error))
+        goto failed;
+    }
+  else
+    sqlite3_reset (stmt);
 
   if (!apply_segment_image (self, uuid, target, error))
     goto failed;
@@ -2079,6 +2239,32 @@ fidget_project_list_audit (FidgetProject  *self,
     {
       set_error_from_sqlite (self, error, rc, _("read the audit log"));
       return NULL;
+    }
+
+  /* A cross-check is blind: the log does not show a checker what the others did. */
+  if (self->actor != NULL)
+    {
+      g_autoptr(GHashTable) hidden = fidget_review_hidden_for_actor (self, 0);
+
+      if (hidden != NULL)
+        {
+          g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+          guint kept = 0;
+
+          for (guint i = 0; i < list->len; i++)
+            {
+              FidgetAuditEntry *entry = g_ptr_array_index (list, i);
+
+              if (fidget_review_audit_entry_hidden (self, hidden, ids, entry))
+                fidget_audit_entry_free (entry);
+              else
+                list->pdata[kept++] = entry;
+            }
+          g_ptr_array_set_free_func (list, NULL);
+          g_ptr_array_set_size (list, kept);
+          g_ptr_array_set_free_func (list, (GDestroyNotify) fidget_audit_entry_free);
+        }
     }
   return g_steal_pointer (&list);
 }

@@ -120,9 +120,105 @@ static const char schema_v2[] =
   "CREATE INDEX undo_log_by_state ON undo_log (undone, id);"
   "CREATE INDEX audit_by_entity ON audit (entity_uuid);";
 
+/* Version 3: the three-step review. A video with a review row is assigned (one primary, its
+ * cross-checkers, a reviewer) and moves through the states of fidget-review.h; a video without
+ * one is free. Confirmations remember the segment's modified_us so that a later edit undoes the
+ * confirmation without any trigger. Decisions are the checkers' versions of the primary's
+ * segments; disputes keep every person's version side by side; the consensus is the settled
+ * record, ground truth once the video is verified. */
+static const char schema_v3[] =
+  "CREATE TABLE review ("
+  "  video_id    INTEGER PRIMARY KEY REFERENCES video (id),"
+  "  uuid        TEXT NOT NULL UNIQUE,"
+  "  state       TEXT NOT NULL CHECK (state IN ('annotating', 'self-checked', "
+  "                'cross-checking', 'disputed', 'consensus', 'verified')),"
+  "  primary_id  INTEGER NOT NULL REFERENCES annotator (id),"
+  "  reviewer_id INTEGER NOT NULL REFERENCES annotator (id),"
+  "  round       INTEGER NOT NULL DEFAULT 1,"
+  "  assigned_by TEXT,"
+  "  assigned_us INTEGER NOT NULL,"
+  "  changed_us  INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE review_checker ("
+  "  video_id     INTEGER NOT NULL REFERENCES review (video_id),"
+  "  annotator_id INTEGER NOT NULL REFERENCES annotator (id),"
+  "  position     INTEGER NOT NULL,"
+  "  submitted_us INTEGER,"
+  "  PRIMARY KEY (video_id, annotator_id)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE review_confirmation ("
+  "  segment_id          INTEGER PRIMARY KEY REFERENCES segment (id) ON DELETE CASCADE,"
+  "  segment_modified_us INTEGER NOT NULL,"
+  "  confirmed_us        INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE review_decision ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  uuid        TEXT NOT NULL UNIQUE,"
+  "  video_id    INTEGER NOT NULL REFERENCES video (id),"
+  "  checker_id  INTEGER NOT NULL REFERENCES annotator (id),"
+  "  segment_id  INTEGER NOT NULL REFERENCES segment (id),"
+  "  decision    TEXT NOT NULL CHECK (decision IN ('agree', 'relabel', 'adjust', 'reject')),"
+  "  action_id   INTEGER REFERENCES action (id),"
+  "  start_frame INTEGER,"
+  "  end_frame   INTEGER,"
+  "  decided_us  INTEGER NOT NULL,"
+  "  UNIQUE (checker_id, segment_id),"
+  "  CHECK ((decision = 'reject') = (action_id IS NULL)),"
+  "  CHECK (decision = 'reject' OR (start_frame >= 0 AND end_frame > start_frame))"
+  ");"
+  "CREATE INDEX review_decision_by_video ON review_decision (video_id);"
+
+  "CREATE TABLE consensus_segment ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  uuid        TEXT NOT NULL UNIQUE,"
+  "  video_id    INTEGER NOT NULL REFERENCES video (id),"
+  "  start_frame INTEGER NOT NULL CHECK (start_frame >= 0),"
+  "  end_frame   INTEGER NOT NULL CHECK (end_frame > start_frame),"
+  "  action_id   INTEGER NOT NULL REFERENCES action (id),"
+  "  origin      TEXT NOT NULL CHECK (origin IN ('majority', 'resolved', 'reviewer')),"
+  "  source_uuid TEXT,"
+  "  created_us  INTEGER NOT NULL,"
+  "  modified_by TEXT,"
+  "  modified_us INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX consensus_by_video ON consensus_segment (video_id, start_frame);"
+
+  "CREATE TABLE review_dispute ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  uuid         TEXT NOT NULL UNIQUE,"
+  "  video_id     INTEGER NOT NULL REFERENCES video (id),"
+  "  kind         TEXT NOT NULL CHECK (kind IN ('label', 'rejection', 'addition')),"
+  "  start_frame  INTEGER NOT NULL,"
+  "  end_frame    INTEGER NOT NULL,"
+  "  created_us   INTEGER NOT NULL,"
+  "  resolution   TEXT CHECK (resolution IN ('chosen', 'edited', 'dropped')),"
+  "  chosen_uuid  TEXT,"
+  "  consensus_id INTEGER REFERENCES consensus_segment (id) ON DELETE SET NULL,"
+  "  resolved_by  TEXT,"
+  "  resolved_us  INTEGER"
+  ");"
+  "CREATE INDEX review_dispute_by_video ON review_dispute (video_id);"
+
+  "CREATE TABLE review_dispute_version ("
+  "  dispute_id   INTEGER NOT NULL REFERENCES review_dispute (id) ON DELETE CASCADE,"
+  "  position     INTEGER NOT NULL,"
+  "  uuid         TEXT,"
+  "  annotator_id INTEGER NOT NULL REFERENCES annotator (id),"
+  "  kind         TEXT NOT NULL CHECK (kind IN ('segment', 'agree', 'relabel', 'adjust', "
+  "                 'reject', 'addition', 'absent')),"
+  "  action_id    INTEGER REFERENCES action (id),"
+  "  start_frame  INTEGER,"
+  "  end_frame    INTEGER,"
+  "  PRIMARY KEY (dispute_id, position)"
+  ") WITHOUT ROWID;";
+
 static const char *const steps[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 gboolean

@@ -1,0 +1,361 @@
+/* test-dataset-cli.c: fidget-cli evaluate, export and import-csv, as scripts use them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "fidget-test-util.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_cli (Run        *run,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("FIDGET_CLI");
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  run_clear (run);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+/* A refusal or a usage error: the promised exit status and one line on stderr. */
+static void
+assert_failed (Run        *run,
+               int         status,
+               const char *message_part)
+{
+  g_test_message ("stderr: %s", run->err);
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_true (g_str_has_prefix (run->err, "fidget-cli"));
+  g_assert_nonnull (strchr (run->err, '\n'));
+  g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
+  if (message_part != NULL)
+    g_assert_nonnull (strstr (run->err, message_part));
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+data_file (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "dataset", "data", name, NULL);
+}
+
+static void
+write_file (const char *path,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* {{{ evaluate */
+
+static void
+test_evaluate (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *truth = data_file ("metrics-benchmark.list");
+  g_autofree char *predictions = data_file ("metrics-benchmark.csv");
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *confusion = g_build_filename (dir, "confusion.csv", NULL);
+  g_autofree char *confusion_body = g_build_filename (dir, "confusion-body.csv", NULL);
+  g_autofree char *matrix = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *rows;
+  gint64 total = 0;
+
+  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, "--json",
+           "--confusion", confusion, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  /* The numbers of data/metrics-expected.tsv (the reference computation). */
+  g_assert_cmpint (json_object_get_int_member (object, "n_clips"), ==, 600);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "acc_top1_fine"),
+                                  0.5533333333333333, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "acc_top5_fine"),
+                                  0.8533333333333334, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "acc_top1_coarse"),
+                                  0.7716666666666666, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "f1_micro_fine"),
+                                  0.5533333333333333, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "f1_macro_fine"),
+                                  0.37806526759395687, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "f1_micro_coarse"),
+                                  0.7716666666666666, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "f1_macro_coarse"),
+                                  0.7671804218512382, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "f1_mean"),
+                                  0.6175614223612987, 1e-12);
+
+  /* The confusion matrix accounts for every clip once. */
+  rows = json_object_get_array_member (object, "confusion_fine");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 52);
+  for (guint t = 0; t < 52; t++)
+    {
+      JsonArray *row = json_array_get_array_element (rows, t);
+      g_assert_cmpuint (json_array_get_length (row), ==, 52);
+      for (guint p = 0; p < 52; p++)
+        total += json_array_get_int_element (row, p);
+    }
+  g_assert_cmpint (total, ==, 600);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "confusion_coarse")),
+                    ==, 7);
+  g_assert_true (json_array_get_length (json_object_get_array_member (object, "per_class_fine")) > 40);
+
+  g_assert_true (g_file_get_contents (confusion, &matrix, NULL, NULL));
+  g_assert_true (g_str_has_prefix (matrix, "truth\\predicted,A1,A3,A4,A2,A5,B5,"));
+  g_assert_true (g_file_test (confusion_body, G_FILE_TEST_IS_REGULAR));
+
+  /* The text form: the same numbers rounded for people. */
+  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "f1_mean          0.6176\n"));
+  g_assert_nonnull (strstr (run.out, "acc_top5_fine    0.8533\n"));
+}
+
+static void
+test_evaluate_refused (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *truth = g_build_filename (dir, "test_list_videos.txt", NULL);
+  g_autofree char *predictions = g_build_filename (dir, "prediction.csv", NULL);
+  g_autofree char *message = NULL;
+
+  write_file (truth, "test/0001_01_0001.mp4 5\ntest/0001_01_0002.mp4 B1\n");
+  write_file (predictions, "vid,action_pred_1\n");
+  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  message = g_strdup_printf ("%s line 2: the label “B1” is not a class index", truth);
+  assert_failed (&run, 1, message);
+
+  write_file (truth, "test/0001_01_0001.mp4 5\ntest/0001_01_0002.mp4 6\n");
+  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  assert_failed (&run, 1, "line 1: the header has no column “action_pred_2”");
+
+  write_file (predictions,
+              "vid,action_pred_1,action_pred_2,action_pred_3,action_pred_4,action_pred_5,"
+              "body_pred_1,body_pred_2,body_pred_3,body_pred_4,body_pred_5\n"
+              "0001_01_0001,5,6,7,8,9,1,0,2,3,4\n");
+  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  assert_failed (&run, 1, "has no prediction for the clip “0001_01_0002”");
+
+  run_cli (&run, "evaluate", "--truth", truth, NULL);
+  assert_failed (&run, 2, "needs --truth LIST and --predictions CSV");
+  run_cli (&run, "evaluate", "--truth", "/nonexistent/list.txt", "--predictions", predictions,
+           NULL);
+  assert_failed (&run, 1, "/nonexistent/list.txt");
+}
+
+/* }}} */
+/* {{{ splits, export, verify-package, import-csv */
+
+/* Three participants and a video without one, a few segments each. */
+static char *
+make_study (const char *dir)
+{
+  g_auto(Run) run = { 0 };
+  char *project = g_build_filename (dir, "study.fidget", NULL);
+  const char *samples[] = { "again.mkv", "bird.mkv", "book.mkv", "brother.mkv" };
+  const char *codes[] = { "P001", "P002", "P003", NULL };
+  const char *actions[] = { "B1", "B2", "C1", "D1", "F3" };
+
+  run_cli (&run, "init", project, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  for (guint v = 0; v < G_N_ELEMENTS (samples); v++)
+    {
+      g_autofree char *sample = fidget_test_sample (samples[v]);
+
+      if (codes[v] != NULL)
+        run_cli (&run, "import-video", project, sample, "--participant", codes[v], NULL);
+      else
+        run_cli (&run, "import-video", project, sample, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+    }
+  run_cli (&run, "annotators", "add", project, "amara", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  for (guint v = 1; v <= 4; v++)
+    for (guint k = 0; k < 3; k++)
+      {
+        g_autofree char *video = g_strdup_printf ("%u", v);
+        g_autofree char *start = g_strdup_printf ("%u", 5 + 15 * k);
+        g_autofree char *end = g_strdup_printf ("%u", 15 + 15 * k);
+
+        run_cli (&run, "segments", "add", project, "--video", video, "--annotator", "amara",
+                 "--start", start, "--end", end, "--action", actions[(v + k) % 5], NULL);
+        g_assert_cmpint (run.status, ==, 0);
+      }
+  return project;
+}
+
+static void
+test_export (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *dir = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *fresh = NULL;
+  g_autofree char *export_json = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  JsonArray *splits;
+  gint64 total = 0;
+
+  if (fidget_test_samples_dir () == NULL)
+    return;
+  dir = fidget_test_make_tmpdir ();
+  project = make_study (dir);
+  out = g_build_filename (dir, "package", NULL);
+  csv = g_build_filename (out, "annotations.csv", NULL);
+
+  /* Verified-only is the default and needs the review workflow: said plainly. */
+  run_cli (&run, "export", project, "--out", out, NULL);
+  assert_failed (&run, 1, "Exporting only verified videos needs the review workflow");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  run_cli (&run, "export", project, "--out", out, "--all-states", "--ratio", "2:1", NULL);
+  assert_failed (&run, 2, "(e.g. 2:1:1)");
+  run_cli (&run, "export", project, "--out", out, "--all-states", "--seed", "-3", NULL);
+  assert_failed (&run, 2, "--seed must be a whole number");
+  run_cli (&run, "export", project, "--all-states", NULL);
+  assert_failed (&run, 2, "export needs --out DIR");
+
+  run_cli (&run, "export", project, "--out", out, "--all-states", "--seed", "9", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  export_json = g_strdup (run.out);
+  report = parse_json (run.out);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (report), "leakage_free"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "clips"), ==, 12);
+  splits = json_object_get_array_member (json_node_get_object (report), "splits");
+  g_assert_cmpuint (json_array_get_length (splits), ==, 3);
+  for (guint s = 0; s < 3; s++)
+    {
+      JsonObject *split = json_array_get_object_element (splits, s);
+      g_assert_cmpint (json_object_get_int_member (split, "participants"), >=, 1);
+      total += json_object_get_int_member (split, "clips");
+    }
+  g_assert_cmpint (total, ==, 12);
+
+  /* The preview plans the same split and writes nothing. */
+  run_cli (&run, "splits", project, "--all-states", "--seed", "9", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, export_json);
+  run_cli (&run, "splits", project, "--all-states", "--out", out, NULL);
+  assert_failed (&run, 2, "--out");
+
+  run_cli (&run, "verify-package", out, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_suffix (run.out, ": 7 files intact\n"));
+
+  /* Text form: the table. */
+  run_cli (&run, "export", project, "--out", out, "--all-states", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "12 clips of 4 participants, split 2:1:1 with seed 0"));
+  g_assert_nonnull (strstr (run.out, "\ntrain "));
+
+  /* Clip mode: 12 clips cut, then none on a second run. */
+  {
+    g_autofree char *clips_out = g_build_filename (dir, "clip-package", NULL);
+
+    run_cli (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--crf",
+             "99", NULL);
+    assert_failed (&run, 2, "--crf must be 0 to 51");
+    run_cli (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--preset",
+             "ultrafast", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run.out, "12 clips: 12 cut ("));
+    run_cli (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--preset",
+             "ultrafast", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run.out, "12 clips: 0 cut (0 frames), 12 intact from before"));
+    run_cli (&run, "verify-package", clips_out, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_suffix (run.out, ": 19 files intact\n"));
+  }
+
+  /* Not into a folder of other files. */
+  run_cli (&run, "export", project, "--out", dir, "--all-states", NULL);
+  assert_failed (&run, 1, "is not empty and holds no earlier package");
+
+  /* Back into a fresh project. */
+  fresh = g_build_filename (dir, "fresh.fidget", NULL);
+  run_cli (&run, "init", fresh, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_cli (&run, "import-csv", fresh, csv, NULL);
+  assert_failed (&run, 1, "--import-videos");
+  run_cli (&run, "import-csv", fresh, csv, "--import-videos", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "12 rows: 12 segments added, 0 already in the project; "
+                   "4 videos imported, 1 annotators added\n");
+  run_cli (&run, "import-csv", fresh, csv, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "0 segments added, 12 already in the project"));
+  run_cli (&run, "import-csv", fresh, NULL);
+  assert_failed (&run, 2, "import-csv takes a PROJECT and a CSV file");
+}
+
+/* }}} */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/dataset-cli/evaluate", test_evaluate);
+  g_test_add_func ("/dataset-cli/evaluate-refused", test_evaluate_refused);
+  g_test_add_func ("/dataset-cli/export", test_export);
+
+  return g_test_run ();
+}

@@ -1,0 +1,886 @@
+/* test-dataset-export.c: dataset packages (no-clip mode) and the CSV round trip
+ *
+ * A small study from the sample clips: three participants and a video without one, several
+ * annotators, a project's own action. Checks what training code and people rely on: lists
+ * that agree with the CSV, names, labels, no participant in two splits, reproducibility,
+ * checksums, refusals that leave things as they were, and export -> import giving the same
+ * segments.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fidget-csv.h"
+#include "fidget-dataset.h"
+#include "fidget-dataset-import.h"
+#include "fidget-error.h"
+#include "fidget-test-util.h"
+#include "fidget-video-import.h"
+
+typedef struct
+{
+  char          *dir;
+  char          *path;
+  FidgetProject *project;
+  gint64         video_ids[4];
+} Study;
+
+static void
+study_free (Study *study)
+{
+  g_clear_object (&study->project);
+  g_free (study->path);
+  g_free (study->dir);
+  g_free (study);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Study, study_free)
+
+/* Segments per video: start, end, action, annotator; frames within 60 (the shortest sample). */
+static const struct
+{
+  guint       video;
+  gint64      start;
+  gint64      end;
+  const char *action;
+  const char *annotator;
+} study_segments[] = {
+  { 0, 0, 10, "B1", "amara" }, { 0, 5, 20, "B2", "bo" }, { 0, 12, 30, "C14", "amara" },
+  { 0, 30, 45, "F3", "amara" }, { 0, 40, 55, "A1", "bo" },
+  { 1, 1, 9, "B1", "amara" }, { 1, 10, 25, "D1", "carmen" }, { 1, 20, 40, "B6", "amara" },
+  { 1, 41, 50, "F3", "bo" },
+  { 2, 0, 15, "B2", "carmen" }, { 2, 15, 30, "B1", "carmen" }, { 2, 31, 33, "G1", "bo" },
+  { 2, 33, 58, "A1", "amara" }, { 2, 50, 60, "B1", "amara" },
+  { 3, 2, 12, "B1", "bo" }, { 3, 12, 42, "C1", "bo" }, { 3, 42, 59, "B2", "amara" },
+};
+
+static Study *
+study_new (void)
+{
+  const char *samples[] = { "again.mkv", "bird.mkv", "book.mkv", "brother.mkv" };
+  const char *participants[] = { "P001", "P002", "P003", NULL };
+  const char *genders[] = { "female", "male", "female", NULL };
+  g_autoptr(Study) study = g_new0 (Study, 1);
+  g_autoptr(GError) error = NULL;
+  const FidgetAction *own;
+
+  if (fidget_test_samples_dir () == NULL)
+    return NULL;
+  study->dir = fidget_test_make_tmpdir ();
+  study->path = g_build_filename (study->dir, "study.fidget", NULL);
+  study->project = fidget_project_create (study->path, &error);
+  g_assert_no_error (error);
+
+  for (guint v = 0; v < G_N_ELEMENTS (samples); v++)
+    {
+      g_autofree char *sample = fidget_test_sample (samples[v]);
+      FidgetImportOptions options = { participants[v], genders[v], "18-25" };
+      g_autoptr(FidgetVideo) video = NULL;
+
+      video = fidget_import_video (study->project, sample,
+                                   participants[v] != NULL ? &options : NULL, NULL, NULL, NULL,
+                                   &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (video->frame_count, >=, 60);
+      study->video_ids[v] = video->id;
+    }
+  for (guint a = 0; a < 3; a++)
+    {
+      const char *names[] = { "amara", "bo", "carmen" };
+      g_autoptr(FidgetAnnotator) annotator = fidget_project_add_annotator (study->project,
+                                                                          names[a], &error);
+      g_assert_no_error (error);
+    }
+  own = fidget_project_add_action (study->project, "C", "C14", "drumming fingers",
+                                   "fingers tap in turn on a surface", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (own->model_index, ==, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (study_segments); i++)
+    {
+      g_autoptr(FidgetSegment) segment =
+        fidget_project_add_segment (study->project, study->video_ids[study_segments[i].video],
+                                    study_segments[i].annotator, study_segments[i].start,
+                                    study_segments[i].end, study_segments[i].action, &error);
+      g_assert_no_error (error);
+      if (i == 2 || i == 7)
+        {
+          FidgetSegment values = { 0 };
+          g_autoptr(FidgetSegment) updated = NULL;
+
+          values.emotion = FIDGET_EMOTION_SURPRISE;
+          values.note = i == 2 ? "held, then \"released\", twice" : "two\nlines";
+          updated = fidget_project_update_segment (study->project, segment->uuid, &values,
+                                                   FIDGET_SEGMENT_FIELD_EMOTION |
+                                                   FIDGET_SEGMENT_FIELD_NOTE, &error);
+          g_assert_no_error (error);
+        }
+    }
+  return g_steal_pointer (&study);
+}
+
+static FidgetDataset *
+collect (Study   *study,
+         guint64  seed)
+{
+  g_autoptr(GError) error = NULL;
+  FidgetDatasetOptions options;
+  FidgetDataset *dataset;
+
+  fidget_dataset_options_init (&options);
+  options.split.seed = seed;
+  dataset = fidget_dataset_collect (study->project, &options, &error);
+  g_assert_no_error (error);
+  return dataset;
+}
+
+static char *
+read_text (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* The CSV as rows of fields (the header first). */
+static GPtrArray *
+read_csv (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FidgetCsvReader) reader = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  const char *const *fields;
+  guint n;
+
+  g_file_get_contents (path, &text, &length, &error);
+  g_assert_no_error (error);
+  reader = fidget_csv_reader_new (path, text, length);
+  while (fidget_csv_reader_next (reader, &fields, &n, &error))
+    g_ptr_array_add (rows, g_strdupv ((char **) fields));
+  g_assert_no_error (error);
+  return rows;
+}
+
+static int
+column (GPtrArray  *rows,
+        const char *name)
+{
+  char **header = g_ptr_array_index (rows, 0);
+
+  for (guint c = 0; header[c] != NULL; c++)
+    if (g_str_equal (header[c], name))
+      return c;
+  g_error ("no column %s", name);
+}
+
+/* {{{ The package */
+
+static void
+test_package (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *csv_path = NULL;
+  g_autofree char *labels = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) split_of_participant = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                      g_free, g_free);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) label_lines = NULL;
+  guint n_files = 0, n_listed = 0;
+  int c_clip, c_split, c_participant, c_number, c_video, c_start, c_end, c_start_s, c_end_s;
+  int c_label, c_action, c_part, c_note, c_emotion, c_fps;
+
+  if (study == NULL)
+    return;
+  out = g_build_filename (study->dir, "package", NULL);
+  dataset = collect (study, 1);
+  g_assert_cmpuint (fidget_dataset_get_n_clips (dataset), ==, G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (fidget_dataset_get_n_labels (dataset), ==, 53);
+  g_assert_cmpstr (fidget_dataset_get_label_action (dataset, 52)->code, ==, "C14");
+  g_assert_true (fidget_dataset_write (dataset, out, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (fidget_dataset_verify_package (out, &n_files, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_files, ==, 7);
+
+  /* label_name.txt: index TAB name, the model's 52 classes in model order, then C14. */
+  labels = read_text (out, "label_name.txt");
+  label_lines = g_strsplit (labels, "\n", -1);
+  g_assert_cmpuint (g_strv_length (label_lines), ==, 54);   /* 53 lines and the last "" */
+  g_assert_cmpstr (label_lines[0], ==, "0\tshaking body");
+  g_assert_cmpstr (label_lines[9], ==, "9\tnodding");
+  g_assert_cmpstr (label_lines[51], ==, "51\tscratching feet");
+  g_assert_cmpstr (label_lines[52], ==, "52\tdrumming fingers");
+
+  csv_path = g_build_filename (out, "annotations.csv", NULL);
+  rows = read_csv (csv_path);
+  g_assert_cmpuint (rows->len, ==, 1 + G_N_ELEMENTS (study_segments));
+  c_clip = column (rows, "clip");
+  c_split = column (rows, "split");
+  c_participant = column (rows, "participant");
+  c_number = column (rows, "participant_number");
+  c_video = column (rows, "video");
+  c_start = column (rows, "start_frame");
+  c_end = column (rows, "end_frame");
+  c_start_s = column (rows, "start_s");
+  c_end_s = column (rows, "end_s");
+  c_label = column (rows, "label");
+  c_action = column (rows, "action");
+  c_part = column (rows, "body_part_index");
+  c_note = column (rows, "note");
+  c_emotion = column (rows, "emotion");
+  c_fps = column (rows, "fps");
+
+  for (guint r = 1; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+      g_autofree char *expected_prefix = NULL;
+      g_autofree char *list_name = g_strconcat (row[c_split], "_list_videos.txt", NULL);
+      g_autofree char *list = read_text (out, list_name);
+      g_autofree char *line = NULL;
+      g_autofree char *start_s = NULL;
+      const char *participant = *row[c_participant] ? row[c_participant] : row[c_video];
+      const char *previous;
+
+      /* PPPP_BB_NNNN: the participant's own number, the 0-based body part. */
+      g_assert_true (g_regex_match_simple ("^[0-9]{4}_0[0-6]_[0-9]{4}$", row[c_clip], 0, 0));
+      g_assert_true (g_hash_table_add (names, row[c_clip]));
+      expected_prefix = g_strdup_printf ("%04d_%02d_", atoi (row[c_number]), atoi (row[c_part]));
+      g_assert_true (g_str_has_prefix (row[c_clip], expected_prefix));
+      if (g_str_equal (row[c_participant], "P002"))
+        g_assert_cmpstr (row[c_number], ==, "2");
+      if (*row[c_participant] == '\0')
+        g_assert_cmpstr (row[c_number], ==, "4");   /* after the others */
+
+      /* Labels: model index for MA-52 actions, 52 for the project's own. */
+      if (g_str_equal (row[c_action], "B1"))
+        g_assert_cmpstr (row[c_label], ==, "9");
+      if (g_str_equal (row[c_action], "C14"))
+        g_assert_cmpstr (row[c_label], ==, "52");
+
+      /* Seconds on the frame grid of the 30/1 samples. */
+      g_assert_cmpstr (row[c_fps], ==, "30/1");
+      start_s = g_strdup_printf ("%.6f", g_ascii_strtod (row[c_start], NULL) / 30.0);
+      g_assert_cmpstr (row[c_start_s], ==, start_s);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row[c_end_s], NULL),
+                                      g_ascii_strtod (row[c_end], NULL) / 30.0, 1e-6);
+
+      /* The clip is in its split's list, pointing into the source video. */
+      line = g_strdup_printf ("%s %s %s %s\n", row[c_video], row[c_label], row[c_start],
+                              row[c_end]);
+      g_assert_nonnull (strstr (list, line));
+      n_listed++;
+
+      /* No participant in two splits. */
+      previous = g_hash_table_lookup (split_of_participant, participant);
+      if (previous != NULL)
+        g_assert_cmpstr (previous, ==, row[c_split]);
+      else
+        g_hash_table_insert (split_of_participant, g_strdup (participant), g_strdup (row[c_split]));
+
+      if (g_str_equal (row[c_action], "C14"))
+        {
+          g_assert_cmpstr (row[c_note], ==, "held, then \"released\", twice");
+          g_assert_cmpstr (row[c_emotion], ==, "surprise");
+        }
+    }
+  g_assert_cmpuint (n_listed, ==, G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (g_hash_table_size (split_of_participant), ==, 4);
+
+  /* The lists hold nothing else: their lines add up to the clips. */
+  {
+    guint n_lines = 0;
+
+    for (guint s = 0; s < FIDGET_N_SPLITS; s++)
+      {
+        g_autofree char *name = g_strconcat (fidget_split_to_string (s), "_list_videos.txt", NULL);
+        g_autofree char *list = read_text (out, name);
+
+        for (const char *p = list; *p != '\0'; p++)
+          n_lines += *p == '\n';
+      }
+    g_assert_cmpuint (n_lines, ==, G_N_ELEMENTS (study_segments));
+  }
+
+  /* The report agrees. */
+  {
+    g_autofree char *report = read_text (out, "split_report.json");
+    g_assert_nonnull (strstr (report, "\"leakage_free\" : true"));
+    g_assert_nonnull (strstr (report, "\"clips\" : 17"));
+  }
+}
+
+static void
+test_reproducible (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autofree char *a = NULL, *b = NULL;
+  const char *files[] = { "annotations.csv", "train_list_videos.txt", "val_list_videos.txt",
+                          "test_list_videos.txt", "label_name.txt", "split_report.json" };
+
+  if (study == NULL)
+    return;
+  a = g_build_filename (study->dir, "a", NULL);
+  b = g_build_filename (study->dir, "b", NULL);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(FidgetDataset) dataset = collect (study, 42);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (fidget_dataset_write (dataset, round == 0 ? a : b, NULL, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *x = g_build_filename (a, files[i], NULL);
+      g_autofree char *y = g_build_filename (b, files[i], NULL);
+      g_autofree char *sum_x = fidget_test_file_checksum (x);
+      g_autofree char *sum_y = fidget_test_file_checksum (y);
+
+      g_assert_cmpstr (sum_x, ==, sum_y);
+    }
+
+  /* A second export into an earlier package replaces it. */
+  {
+    g_autoptr(FidgetDataset) dataset = collect (study, 7);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (fidget_dataset_write (dataset, a, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (fidget_dataset_verify_package (a, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* Clip mode: clips cut, two-column lists, the manifest covering the clips, re-runs cheap. */
+static void
+test_clip_package (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *train = NULL;
+  g_auto(GStrv) lines = NULL;
+  FidgetClipParams params;
+  FidgetClipReport report;
+  guint n_files = 0;
+
+  if (study == NULL)
+    return;
+  out = g_build_filename (study->dir, "clip-package", NULL);
+  dataset = collect (study, 2);
+  fidget_clip_params_init (&params);
+  params.preset = "ultrafast";
+  g_assert_true (fidget_dataset_write_clips (dataset, out, &params, NULL, NULL, NULL, &report,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_cut, ==, G_N_ELEMENTS (study_segments));
+
+  g_assert_true (fidget_dataset_verify_package (out, &n_files, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_files, ==, 7 + G_N_ELEMENTS (study_segments));
+
+  /* mmaction2's VideoDataset form: NAME.mp4 LABEL, the file in clips/. */
+  train = read_text (out, "train_list_videos.txt");
+  lines = g_strsplit (train, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
+      g_autofree char *clip = NULL;
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 2);
+      g_assert_true (g_regex_match_simple ("^[0-9]{4}_0[0-6]_[0-9]{4}\\.mp4$", fields[0], 0, 0));
+      clip = g_build_filename (out, "clips", fields[0], NULL);
+      g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+    }
+
+  /* Again, with another seed: the clips do not depend on the split, nothing is cut. */
+  g_clear_object (&dataset);
+  dataset = collect (study, 3);
+  g_assert_true (fidget_dataset_write_clips (dataset, out, &params, NULL, NULL, NULL, &report,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_cut, ==, 0);
+  g_assert_cmpuint (report.n_skipped, ==, G_N_ELEMENTS (study_segments));
+  g_assert_true (fidget_dataset_verify_package (out, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* }}} */
+/* {{{ Choosing videos and segments */
+
+static gboolean
+skip_video_2 (FidgetProject     *project,
+              const FidgetVideo *video,
+              gpointer           user_data)
+{
+  return video->id != *(gint64 *) user_data;
+}
+
+static gboolean
+only_amara (FidgetProject       *project,
+            const FidgetVideo   *video,
+            const FidgetSegment *segment,
+            gpointer             user_data)
+{
+  return g_str_equal (segment->annotator_name, "amara");
+}
+
+static char *
+state_of (FidgetProject     *project,
+          const FidgetVideo *video,
+          gpointer           user_data)
+{
+  return g_strdup_printf ("state-%" G_GINT64_FORMAT, video->id);
+}
+
+static void
+test_selection (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(GError) error = NULL;
+  FidgetDatasetOptions options;
+  guint expected = 0;
+
+  if (study == NULL)
+    return;
+
+  /* By ids: the last three videos (three groups, enough for three splits). */
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(FidgetDataset) dataset = NULL;
+
+    g_array_append_vals (ids, study->video_ids + 1, 3);
+    fidget_dataset_options_init (&options);
+    options.video_ids = ids;
+    options.video_state = state_of;
+    dataset = fidget_dataset_collect (study->project, &options, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (study_segments); i++)
+      expected += study_segments[i].video != 0;
+    g_assert_cmpuint (fidget_dataset_get_n_clips (dataset), ==, expected);
+    for (guint i = 0; i < fidget_dataset_get_n_clips (dataset); i++)
+      {
+        const FidgetDatasetClip *clip = fidget_dataset_get_clip (dataset, i);
+        g_autofree char *state = g_strdup_printf ("state-%" G_GINT64_FORMAT, clip->video->id);
+
+        g_assert_cmpint (clip->video->id, !=, study->video_ids[0]);
+        g_assert_cmpstr (clip->review_state, ==, state);
+      }
+
+    /* An id the project does not have is an error, not an empty set. */
+    {
+      gint64 unknown = 999;
+      g_array_append_val (ids, unknown);
+    }
+    g_assert_null (fidget_dataset_collect (study->project, &options, &error));
+    g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "no video 999"));
+    g_clear_error (&error);
+  }
+
+  /* By predicates. */
+  {
+    g_autoptr(FidgetDataset) dataset = NULL;
+
+    fidget_dataset_options_init (&options);
+    options.video_filter = skip_video_2;
+    options.video_filter_data = &study->video_ids[2];
+    options.segment_filter = only_amara;
+    dataset = fidget_dataset_collect (study->project, &options, &error);
+    g_assert_no_error (error);
+    expected = 0;
+    for (guint i = 0; i < G_N_ELEMENTS (study_segments); i++)
+      expected += study_segments[i].video != 2 && g_str_equal (study_segments[i].annotator, "amara");
+    g_assert_cmpuint (fidget_dataset_get_n_clips (dataset), ==, expected);
+  }
+
+  /* Too few participants for three splits, and nothing at all. */
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    g_array_append_vals (ids, study->video_ids, 2);
+    fidget_dataset_options_init (&options);
+    options.video_ids = ids;
+    g_assert_null (fidget_dataset_collect (study->project, &options, &error));
+    g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "3 splits cannot be filled from 2 participant(s)"));
+    g_clear_error (&error);
+
+    g_array_set_size (ids, 0);
+    g_assert_null (fidget_dataset_collect (study->project, &options, &error));
+    g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "No video is chosen"));
+    g_clear_error (&error);
+  }
+}
+
+/* }}} */
+/* {{{ Refusals */
+
+static void
+test_refusals (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *busy = NULL, *mine = NULL, *file = NULL, *out = NULL, *target = NULL;
+  g_autofree char *sum = NULL, *after = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  if (study == NULL)
+    return;
+  dataset = collect (study, 0);
+
+  /* A folder with someone's files and no package: refused, the files untouched. */
+  busy = g_build_filename (study->dir, "busy", NULL);
+  mine = g_build_filename (busy, "thesis.tex", NULL);
+  g_assert_cmpint (g_mkdir (busy, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (mine, "my work", -1, NULL));
+  sum = fidget_test_file_checksum (mine);
+  g_assert_false (fidget_dataset_write (dataset, busy, NULL, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, busy));
+  g_clear_error (&error);
+  after = fidget_test_file_checksum (mine);
+  g_assert_cmpstr (sum, ==, after);
+  {
+    g_autofree char *csv = g_build_filename (busy, "annotations.csv", NULL);
+    g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+  }
+
+  /* A file where the folder should be. */
+  file = g_build_filename (study->dir, "plain-file", NULL);
+  g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+  g_assert_false (fidget_dataset_write (dataset, file, NULL, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* Cancelled: no manifest, so the folder does not claim to be a package. */
+  out = g_build_filename (study->dir, "cancelled", NULL);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (fidget_dataset_write (dataset, out, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (fidget_dataset_verify_package (out, NULL, NULL, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "is not a complete package"));
+  g_clear_error (&error);
+
+  /* A package changed afterwards, or missing a file. */
+  target = g_build_filename (study->dir, "package", NULL);
+  g_assert_true (fidget_dataset_write (dataset, target, NULL, &error));
+  {
+    g_autofree char *list = g_build_filename (target, "val_list_videos.txt", NULL);
+    g_autofree char *csv = g_build_filename (target, "annotations.csv", NULL);
+
+    g_assert_true (g_file_set_contents (list, "tampered 0 0 1\n", -1, NULL));
+    g_assert_false (fidget_dataset_verify_package (target, NULL, NULL, &error));
+    g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "val_list_videos.txt has changed"));
+    g_clear_error (&error);
+
+    g_assert_true (fidget_dataset_write (dataset, target, NULL, &error));
+    g_assert_cmpint (g_unlink (csv), ==, 0);
+    g_assert_false (fidget_dataset_verify_package (target, NULL, NULL, &error));
+    g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "annotations.csv cannot be read"));
+    g_clear_error (&error);
+  }
+}
+
+/* }}} */
+/* {{{ CSV round trip */
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every segment as one comparable line: video content, who, frames, label, emotion, note. */
+static char *
+segments_digest (FidgetProject *project)
+{
+  g_autoptr(GPtrArray) videos = fidget_project_list_videos (project, NULL);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  for (guint v = 0; v < videos->len; v++)
+    {
+      FidgetVideo *video = g_ptr_array_index (videos, v);
+      g_autoptr(GPtrArray) segments = fidget_project_list_segments (project, video->id, NULL);
+
+      for (guint s = 0; s < segments->len; s++)
+        {
+          FidgetSegment *segment = g_ptr_array_index (segments, s);
+
+          g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT " %"
+                                                   G_GINT64_FORMAT " %s %s [%s]",
+                                                   video->content_hash,
+                                                   video->participant_code ? video->participant_code : "-",
+                                                   segment->annotator_name, segment->start_frame,
+                                                   segment->end_frame, segment->action_code,
+                                                   fidget_emotion_to_string (segment->emotion)
+                                                     ? fidget_emotion_to_string (segment->emotion) : "-",
+                                                   segment->note ? segment->note : ""));
+        }
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s\n", (char *) g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(FidgetProject) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *csv = NULL, *fresh_path = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  FidgetCsvImportOptions options = { TRUE, NULL };
+  FidgetCsvImportReport report;
+
+  if (study == NULL)
+    return;
+  out = g_build_filename (study->dir, "package", NULL);
+  csv = g_build_filename (out, "annotations.csv", NULL);
+  dataset = collect (study, 5);
+  g_assert_true (fidget_dataset_write (dataset, out, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Into a fresh project: it needs the project's own action to exist first. */
+  fresh_path = g_build_filename (study->dir, "fresh.fidget", NULL);
+  fresh = fidget_project_create (fresh_path, &error);
+  g_assert_no_error (error);
+  g_assert_false (fidget_dataset_import_csv (fresh, csv, &options, &report, NULL, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "unknown action code “C14”"));
+  g_assert_true (g_str_has_prefix (error->message, csv));
+  g_clear_error (&error);
+  {
+    g_autoptr(GPtrArray) videos = fidget_project_list_videos (fresh, NULL);
+    g_assert_cmpuint (videos->len, ==, 0);   /* refused before anything was written */
+  }
+  g_assert_nonnull (fidget_project_add_action (fresh, "C", "C14", "drumming fingers", "", &error));
+
+  g_assert_true (fidget_dataset_import_csv (fresh, csv, &options, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (report.n_added, ==, G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (report.n_videos_imported, ==, 4);
+  g_assert_cmpuint (report.n_annotators_added, ==, 3);
+
+  before = segments_digest (study->project);
+  after = segments_digest (fresh);
+  g_assert_cmpstr (before, ==, after);
+
+  /* Twice: nothing new. Into the source project: nothing new either. */
+  g_assert_true (fidget_dataset_import_csv (fresh, csv, &options, &report, NULL, &error));
+  g_assert_cmpuint (report.n_added, ==, 0);
+  g_assert_cmpuint (report.n_present, ==, G_N_ELEMENTS (study_segments));
+  g_assert_true (fidget_dataset_import_csv (study->project, csv, NULL, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_added, ==, 0);
+  g_free (after);
+  after = segments_digest (study->project);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+assert_import_refused (FidgetProject *project,
+                       const char    *path,
+                       const char    *text,
+                       gboolean       import_videos,
+                       GQuark         domain,
+                       int            code,
+                       const char    *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = segments_digest (project);
+  g_autofree char *after = NULL;
+  FidgetCsvImportOptions options = { import_videos, NULL };
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_false (fidget_dataset_import_csv (project, path, &options, NULL, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, domain, code);
+  g_assert_nonnull (strstr (error->message, message_part));
+  after = segments_digest (project);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_import_refused (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetProject) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL, *fresh_path = NULL, *again = NULL, *hash = NULL, *row = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+
+  if (study == NULL)
+    return;
+  csv = g_build_filename (study->dir, "in.csv", NULL);
+  video = fidget_project_get_video (study->project, study->video_ids[0], &error);
+  g_assert_no_error (error);
+  hash = g_strdup (video->content_hash + strlen ("sha256:"));
+  again = fidget_test_sample ("again.mkv");
+
+#define HEADER "video,video_sha256,start_frame,end_frame,action,annotators,emotion\n"
+  assert_import_refused (study->project, csv, "", FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "is empty");
+  assert_import_refused (study->project, csv, "video,start_frame,end_frame\n", FALSE,
+                         FIDGET_ERROR, FIDGET_ERROR_INVALID, "line 1: the header has no column “action”");
+  row = g_strdup_printf (HEADER ",%s,5,9,B1,bo,\n,%s,5,9,Z9,bo,\n", hash, hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "line 3: unknown action code “Z9”");
+  g_free (row);
+  row = g_strdup_printf (HEADER ",%s,9,5,B1,bo,\n", hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "line 2: frames “9” to “5” are not a segment");
+  g_free (row);
+  row = g_strdup_printf (HEADER ",%s,5,9,B1,bo,bored\n", hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "line 2: unknown emotion “bored”");
+  g_free (row);
+  row = g_strdup_printf (HEADER ",%s,5,9,B1,,\n", hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "line 2: the row names no annotator");
+  g_free (row);
+  row = g_strdup_printf (HEADER ",%s,5,9,B1,bo\n", hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "line 2: 6 fields where the header has 7");
+  g_free (row);
+  row = g_strdup_printf (HEADER ",%.63sx,5,9,B1,bo,\n", hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "is not a SHA-256");
+  g_free (row);
+  /* Frames past the end of the video: the first row fine, the second not; nothing written. */
+  row = g_strdup_printf (HEADER ",%s,1,2,B1,newcomer,\n,%s,70,100,B1,bo,\n", hash, hash);
+  assert_import_refused (study->project, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                         "line 3: frames [70, 100) run past the end of video");
+  g_assert_null (fidget_project_lookup_annotator (study->project, "newcomer", NULL));
+  g_free (row);
+
+  /* Videos the project lacks. */
+  fresh_path = g_build_filename (study->dir, "fresh.fidget", NULL);
+  fresh = fidget_project_create (fresh_path, &error);
+  g_assert_no_error (error);
+  row = g_strdup_printf (HEADER "%s,%s,5,9,B1,bo,\n", again, hash);
+  assert_import_refused (fresh, csv, row, FALSE, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
+                         "line 2: the video");
+  g_free (row);
+  row = g_strdup_printf (HEADER "/nonexistent/x.mkv,%s,5,9,B1,bo,\n", hash);
+  assert_import_refused (fresh, csv, row, TRUE, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
+                         "is neither in the project nor at /nonexistent/x.mkv");
+  g_free (row);
+  /* The file at the path is not the video the hash names: refused before importing it. */
+  row = g_strdup_printf (HEADER "%s,%064d,5,9,B1,bo,\n", again, 7);
+  message = g_strdup_printf ("line 2: %s is not the video the CSV names", again);
+  assert_import_refused (fresh, csv, row, TRUE, FIDGET_ERROR, FIDGET_ERROR_INVALID, message);
+  {
+    g_autoptr(GPtrArray) videos = fidget_project_list_videos (fresh, NULL);
+    g_assert_cmpuint (videos->len, ==, 0);
+  }
+#undef HEADER
+}
+
+/* Damaged CSVs: refused with the file and the line, or read; never a crash. */
+static void
+test_import_fuzz (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree char *out = NULL, *csv = NULL, *text = NULL, *damaged = NULL;
+  guint n_refused = 0, n_read = 0;
+
+  if (study == NULL)
+    return;
+  out = g_build_filename (study->dir, "package", NULL);
+  csv = g_build_filename (out, "annotations.csv", NULL);
+  damaged = g_build_filename (study->dir, "damaged.csv", NULL);
+  dataset = collect (study, 0);
+  g_assert_true (fidget_dataset_write (dataset, out, NULL, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+
+  for (guint round = 0; round < 150; round++)
+    {
+      GString *s = g_string_new (text);
+      FidgetCsvImportReport report;
+
+      for (guint m = 0; m < 1 + (guint) g_rand_int_range (rand, 0, 3); m++)
+        {
+          guint pos = g_rand_int_range (rand, 0, s->len);
+          static const char *const pieces[] = { ",", "\"", "\n", "9999", "-", "x", "\xff", "" };
+          const char *piece = pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))];
+
+          if (*piece == '\0')
+            g_string_truncate (s, pos);
+          else if (g_rand_boolean (rand))
+            g_string_insert (s, pos, piece);
+          else
+            s->str[pos] = piece[0];
+        }
+      g_assert_true (g_file_set_contents (damaged, s->str, s->len, NULL));
+      g_string_free (s, TRUE);
+
+      if (fidget_dataset_import_csv (study->project, damaged, NULL, &report, NULL, &error))
+        n_read++;
+      else
+        {
+          g_assert_true (error->domain == FIDGET_ERROR);
+          g_assert_true (g_str_has_prefix (error->message, damaged));
+          g_assert_true (g_utf8_validate (error->message, -1, NULL));
+          g_clear_error (&error);
+          n_refused++;
+        }
+    }
+  g_test_message ("damaged CSVs: %u refused, %u read", n_refused, n_read);
+  g_assert_cmpuint (n_refused, >, 30);
+}
+
+/* }}} */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/dataset/package", test_package);
+  g_test_add_func ("/dataset/reproducible", test_reproducible);
+  g_test_add_func ("/dataset/clip-package", test_clip_package);
+  g_test_add_func ("/dataset/selection", test_selection);
+  g_test_add_func ("/dataset/refusals", test_refusals);
+  g_test_add_func ("/dataset/round-trip", test_round_trip);
+  g_test_add_func ("/dataset/import-refused", test_import_refused);
+  g_test_add_func ("/dataset/import-fuzz", test_import_fuzz);
+
+  return g_test_run ();
+}
