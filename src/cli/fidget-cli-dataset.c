@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fidget-cli-private.h"
+#include "fidget-review.h"
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
 #include "fidget-metrics.h"
@@ -326,10 +327,16 @@ cmd_evaluate (int    argc,
 
 /* {{{ splits, export */
 
-/* Until the review workflow lands, only --all-states can choose the videos. */
-#define VERIFIED_ONLY_REFUSAL \
-  "Exporting only verified videos needs the review workflow, which this build does not have " \
-  "yet; pass --all-states to take every video whatever its review state"
+/* The CSV's review_state column. */
+static char *
+review_state_of (FidgetProject     *project,
+                 const FidgetVideo *video,
+                 gpointer           user_data)
+{
+  g_autoptr(FidgetReviewStatus) review = fidget_review_get_status (project, video->id, NULL);
+
+  return review != NULL ? g_strdup (fidget_review_state_to_string (review->state)) : NULL;
+}
 
 typedef struct
 {
@@ -439,11 +446,9 @@ split_or_export (int       argc,
     return fidget_cli_usage_error ("export needs --out DIR");
   if (!split_options (&args, &options))
     return FIDGET_CLI_USAGE;
-  if (!args.all_states)
-    {
-      g_printerr ("fidget-cli: %s\n", VERIFIED_ONLY_REFUSAL);
-      return FIDGET_CLI_REFUSED;
-    }
+  /* By default the ground truth: verified videos and their consensus, each event once. */
+  options.ground_truth = !args.all_states;
+  options.video_state = review_state_of;
 
   if (!(project = fidget_cli_open (argv[1], NULL, &status)))
     return status;
@@ -574,10 +579,10 @@ cmd_import_csv (int    argc,
 const FidgetCliCommand fidget_cli_dataset_commands[] = {
   { "evaluate", cmd_evaluate,
     "evaluate --truth LIST --predictions CSV [--json] [--per-class] [--confusion FILE.csv]" },
-  { "splits", cmd_splits, "splits PROJECT --all-states [--ratio 2:1:1] [--seed N] [--json]" },
+  { "splits", cmd_splits, "splits PROJECT [--all-states] [--ratio 2:1:1] [--seed N] [--json]" },
   { "export", cmd_export,
-    "export PROJECT --out DIR --all-states [--ratio 2:1:1] [--seed N] [--json]\n"
-    "  export PROJECT --out DIR --all-states --clips [--preset P] [--crf Q] [--height H] ..." },
+    "export PROJECT --out DIR [--all-states] [--ratio 2:1:1] [--seed N] [--json]\n"
+    "  export PROJECT --out DIR [--all-states] --clips [--preset P] [--crf Q] [--height H] ..." },
   { "verify-package", cmd_verify_package, "verify-package DIR" },
   { "import-csv", cmd_import_csv, "import-csv PROJECT CSV [--import-videos] [--annotator NAME]" },
   { NULL }

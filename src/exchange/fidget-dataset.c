@@ -13,6 +13,7 @@
 
 #include "fidget-csv.h"
 #include "fidget-dataset.h"
+#include "fidget-review.h"
 #include "fidget-error.h"
 
 #define MANIFEST_NAME "SHA256SUMS"
@@ -243,7 +244,9 @@ fidget_dataset_collect (FidgetProject               *project,
 
   if (!(all_videos = fidget_project_list_videos (project, error)) ||
       !(self->participants = fidget_project_list_participants (project, error)) ||
-      !(all_segments = fidget_project_list_segments (project, 0, error)))
+      !(all_segments = options->ground_truth
+                         ? fidget_review_list_ground_truth (project, 0, error)
+                         : fidget_project_list_segments (project, 0, error)))
     return NULL;
 
   for (guint i = 0; i < self->participants->len; i++)
@@ -289,6 +292,15 @@ fidget_dataset_collect (FidgetProject               *project,
       if (options->video_filter != NULL &&
           !options->video_filter (project, video, options->video_filter_data))
         continue;
+      if (options->ground_truth)
+        {
+          g_autoptr(FidgetReviewStatus) review = fidget_review_get_status (project, video->id,
+                                                                           error);
+          if (review == NULL)
+            return NULL;
+          if (review->state != FIDGET_REVIEW_VERIFIED)
+            continue;
+        }
 
       g_ptr_array_add (self->videos, g_steal_pointer (&all_videos->pdata[i]));
       g_hash_table_add (chosen, &video->id);
@@ -360,6 +372,15 @@ fidget_dataset_collect (FidgetProject               *project,
         g_ptr_array_add (group_keys, (gpointer) group);
     }
 
+  if (self->clips->len == 0 && options->ground_truth && self->videos->len == 0)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                   _("None of the project's %u video(s) is verified yet: the ground truth comes "
+                     "from the third-party review (or export every video's segments with "
+                     "--all-states)"),
+                   all_videos->len);
+      return NULL;
+    }
   if (self->clips->len == 0)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,

@@ -43,6 +43,9 @@ typedef struct
   gpointer              segment_filter_data;
   FidgetVideoStateFunc  video_state;
   gpointer              video_state_data;
+  /* TRUE: the review's ground truth, i.e. only verified videos and their consensus segments
+   * (each event once); FALSE: every person's segments of the chosen videos. */
+  gboolean              ground_truth;
 } FidgetDatasetOptions;
 
 /* Default: every video, every segment, a 2:1:1 split with seed 0, no review state. */

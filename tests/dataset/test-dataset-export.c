@@ -19,6 +19,7 @@
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
 #include "fidget-error.h"
+#include "fidget-review.h"
 #include "fidget-test-util.h"
 #include "fidget-video-import.h"
 
@@ -867,12 +868,122 @@ test_import_fuzz (void)
 
 /* }}} */
 
+/* The default selection is the review's ground truth: only verified videos, and only their
+ * consensus (each event once, not once per person who marked it). */
+static void
+test_ground_truth (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetDataset) dataset = NULL;
+  const char *const checkers[] = { "bo", "carmen", NULL };
+  const char *samples[] = { "again.mkv", "bird.mkv" };
+  gint64 video_ids[2];
+  FidgetDatasetOptions options;
+
+  if (fidget_test_samples_dir () == NULL)
+    return;
+  dir = fidget_test_make_tmpdir ();
+  path = g_build_filename (dir, "gt.fidget", NULL);
+  project = fidget_project_create (path, &error);
+  g_assert_no_error (error);
+  for (guint a = 0; a < 4; a++)
+    {
+      const char *names[] = { "amara", "bo", "carmen", "rev" };
+      g_autoptr(FidgetAnnotator) annotator = fidget_project_add_annotator (project, names[a],
+                                                                          &error);
+      g_assert_no_error (error);
+    }
+  for (guint v = 0; v < 2; v++)
+    {
+      g_autofree char *sample = fidget_test_sample (samples[v]);
+      FidgetImportOptions import = { v == 0 ? "P001" : "P002", NULL, NULL };
+      g_autoptr(FidgetVideo) video = fidget_import_video (project, sample, &import, NULL, NULL,
+                                                          NULL, &error);
+      g_assert_no_error (error);
+      video_ids[v] = video->id;
+      g_assert_true (fidget_review_assign (project, video->id, "amara", checkers, "rev", &error));
+      fidget_project_set_actor (project, "amara");
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(FidgetSegment) segment =
+            fidget_project_add_segment (project, video->id, "amara", 5 + 20 * i, 15 + 20 * i,
+                                        i == 0 ? "B1" : "F1", &error);
+          g_assert_no_error (error);
+        }
+    }
+
+  /* Video 1 goes all the way to verified; video 2 stays with its annotator. */
+  fidget_project_set_actor (project, "amara");
+  for (;;)
+    {
+      g_autoptr(FidgetSegment) next = fidget_review_next_unconfirmed (project, video_ids[0],
+                                                                      &error);
+      g_assert_no_error (error);
+      if (next == NULL)
+        break;
+      g_assert_true (fidget_review_confirm (project, next->uuid, &error));
+    }
+  g_assert_true (fidget_review_submit_self_check (project, video_ids[0], &error));
+  for (guint c = 0; checkers[c] != NULL; c++)
+    {
+      fidget_project_set_actor (project, checkers[c]);
+      for (;;)
+        {
+          g_autoptr(FidgetSegment) next = fidget_review_next_undecided (project, video_ids[0],
+                                                                        &error);
+          g_autoptr(FidgetReviewDecision) decision = NULL;
+
+          g_assert_no_error (error);
+          if (next == NULL)
+            break;
+          decision = fidget_review_decide (project, next->uuid, FIDGET_DECISION_AGREE, NULL, -1,
+                                           -1, &error);
+          g_assert_no_error (error);
+        }
+      g_assert_true (fidget_review_submit_cross_check (project, video_ids[0], &error));
+    }
+  fidget_project_set_actor (project, "rev");
+  g_assert_true (fidget_review_verify (project, video_ids[0], &error));
+  g_assert_no_error (error);
+  fidget_project_set_actor (project, NULL);
+
+  fidget_dataset_options_init (&options);
+  options.ground_truth = TRUE;
+  options.split.ratio[0] = 1;
+  options.split.ratio[1] = 0;
+  options.split.ratio[2] = 0;
+  dataset = fidget_dataset_collect (project, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fidget_dataset_get_n_clips (dataset), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const FidgetDatasetClip *clip = fidget_dataset_get_clip (dataset, i);
+      g_assert_cmpint (clip->video->id, ==, video_ids[0]);
+      g_assert_cmpint (clip->segment->start_frame, ==, 5 + 20 * (gint64) i);
+    }
+  g_clear_object (&dataset);
+
+  /* Nothing verified: a clear refusal, not an empty package. */
+  fidget_project_set_actor (project, "rev");
+  g_assert_true (fidget_review_reopen (project, video_ids[0], FIDGET_REVIEW_CONSENSUS, "recheck",
+                                       &error));
+  fidget_project_set_actor (project, NULL);
+  dataset = fidget_dataset_collect (project, &options, &error);
+  g_assert_null (dataset);
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "verified"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/dataset/ground-truth", test_ground_truth);
   g_test_add_func ("/dataset/package", test_package);
   g_test_add_func ("/dataset/reproducible", test_reproducible);
   g_test_add_func ("/dataset/clip-package", test_clip_package);
