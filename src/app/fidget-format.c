@@ -6,7 +6,11 @@
 
 #include <glib/gi18n.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "fidget-format.h"
+#include "fidget-player.h"
 
 /* "m:ss.ff" with hundredths of a second, or "h:mm:ss.ff" from an hour on. The value is
  * rounded once, in integers, so that 59.999 s reads "1:00.00" and never "0:60.00". */
@@ -103,4 +107,115 @@ fidget_format_video_subtitle (const FidgetVideo *video)
   duration = fidget_format_video_duration (video);
 
   return g_strjoin (" · ", participant, size, rate, frames, duration, NULL);
+}
+
+char *
+fidget_format_frame_time (gint64 frame,
+                          int    fps_num,
+                          int    fps_den)
+{
+  if (fps_num <= 0 || fps_den <= 0)
+    return g_strdup ("?");
+  return fidget_format_centiseconds (fidget_frame_to_ns (frame, fps_num, fps_den) / 10000000);
+}
+
+/* Seconds as nanoseconds, from "62", "62.5" or ".5"; FALSE unless all of @text is read. */
+static gboolean
+parse_seconds (const char *text,
+               gint64     *ns)
+{
+  const char *p = text;
+  gint64 whole = 0;
+  gint64 fraction = 0;
+  gint64 scale = 1000000000;
+  gboolean digits = FALSE;
+
+  for (; g_ascii_isdigit (*p); p++, digits = TRUE)
+    {
+      if (whole > G_MAXINT64 / 100)
+        return FALSE;
+      whole = whole * 10 + (*p - '0');
+    }
+  if (*p == '.' || *p == ',')
+    {
+      for (p++; g_ascii_isdigit (*p); p++, digits = TRUE)
+        if (scale > 1)
+          {
+            scale /= 10;
+            fraction += (*p - '0') * scale;
+          }
+    }
+  if (!digits || *p != '\0')
+    return FALSE;
+  *ns = whole * 1000000000 + fraction;
+  return TRUE;
+}
+
+gboolean
+fidget_parse_position (const char *text,
+                       int         fps_num,
+                       int         fps_den,
+                       gint64     *frame)
+{
+  g_autofree char *clean = NULL;
+  g_auto(GStrv) parts = NULL;
+  gint64 ns = 0;
+  guint n;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  clean = g_strstrip (g_strdup (text));
+  if (clean[0] == '\0' || fps_num <= 0 || fps_den <= 0)
+    return FALSE;
+
+  /* A whole number is a frame ("f120" too). */
+  {
+    const char *digits = (clean[0] == 'f' || clean[0] == 'F') ? clean + 1 : clean;
+    char *end = NULL;
+    gint64 value;
+
+    if (g_ascii_isdigit (digits[0]))
+      {
+        value = g_ascii_strtoll (digits, &end, 10);
+        if (end != NULL && *end == '\0')
+          {
+            *frame = value;
+            return TRUE;
+          }
+      }
+  }
+
+  /* Seconds with a unit or a decimal point, or h:mm:ss.ff / m:ss.ff. */
+  if (g_str_has_suffix (clean, "s") || g_str_has_suffix (clean, "S"))
+    clean[strlen (clean) - 1] = '\0';
+  parts = g_strsplit (clean, ":", -1);
+  n = g_strv_length (parts);
+  if (n == 0 || n > 3)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 value;
+
+      if (i + 1 < n)
+        {
+          char *end = NULL;
+
+          if (!g_ascii_isdigit (parts[i][0]))
+            return FALSE;
+          value = g_ascii_strtoll (parts[i], &end, 10);
+          if (end == NULL || *end != '\0')
+            return FALSE;
+          ns = (ns + value * 1000000000) * 60;
+        }
+      else
+        {
+          if (!parse_seconds (parts[i], &value))
+            return FALSE;
+          ns += value;
+        }
+    }
+
+  *frame = fidget_ns_to_frame (ns, fps_num, fps_den);
+  return TRUE;
 }

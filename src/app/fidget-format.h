@@ -17,5 +17,15 @@ char *fidget_format_frame_rate      (int                fps_num,
                                      int                fps_den);
 char *fidget_format_video_title     (const FidgetVideo *video);
 char *fidget_format_video_subtitle  (const FidgetVideo *video);
+/* The time at which @frame starts, "m:ss.ff", on the video's frame grid. */
+char *fidget_format_frame_time      (gint64             frame,
+                                     int                fps_num,
+                                     int                fps_den);
+/* Reads what a user types to go somewhere: a frame number ("120"), or a time ("1:02.50",
+ * "0:01:02", "62.5s", "62.5"). FALSE when it is neither. The frame is not clamped. */
+gboolean fidget_parse_position      (const char        *text,
+                                     int                fps_num,
+                                     int                fps_den,
+                                     gint64            *frame);
 
 G_END_DECLS

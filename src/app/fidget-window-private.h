@@ -4,16 +4,21 @@
  */
 #pragma once
 
+#include "fidget-import-dialog.h"
 #include "fidget-window.h"
+#include "fidget-workspace.h"
 
 G_BEGIN_DECLS
 
-/* "welcome" or "project" */
+/* "welcome", "project" (the video list) or "workspace" */
 const char     *fidget_window_get_page_name      (FidgetWindow *self);
 /* "videos" or "empty", what the project page shows */
 const char     *fidget_window_get_project_page_name (FidgetWindow *self);
 AdwWindowTitle *fidget_window_get_title_widget   (FidgetWindow *self);
 GtkListBox     *fidget_window_get_video_list     (FidgetWindow *self);
 GtkLabel       *fidget_window_get_videos_summary (FidgetWindow *self);
+FidgetWorkspace *fidget_window_get_workspace     (FidgetWindow *self);
+/* The import dialog last opened, while it is open. */
+FidgetImportDialog *fidget_window_get_import_dialog (FidgetWindow *self);
 
 G_END_DECLS

@@ -6,10 +6,18 @@
 
 #include <glib/gi18n.h>
 
+#include "fidget-application.h"
 #include "fidget-error.h"
 #include "fidget-format.h"
+#include "fidget-import-dialog.h"
+#include "fidget-preferences.h"
+#include "fidget-review.h"
 #include "fidget-settings.h"
 #include "fidget-window-private.h"
+#include "fidget-workspace-private.h"
+
+/* How long the playhead rests before where work stopped is written down. */
+#define SAVE_POSITION_DELAY_MS 500
 
 struct _FidgetWindow
 {
@@ -19,12 +27,23 @@ struct _FidgetWindow
   char                 *annotator;
   GSettings            *settings;   /* NULL when the schema is not installed */
 
+  guint                 save_position_id;
+  FidgetImportDialog   *import_dialog;
+
   /* Template widgets */
   AdwWindowTitle       *window_title;
   GtkStack             *stack;
   GtkStack             *project_stack;
   GtkListBox           *video_list;
   GtkLabel             *videos_summary;
+  GtkWidget            *back_button;
+  GtkWidget            *import_button;
+  GtkMenuButton        *annotator_button;
+  GtkLabel             *annotator_label;
+  GtkPopover           *annotator_popover;
+  GtkListBox           *annotator_list;
+  GtkEntry             *annotator_entry;
+  FidgetWorkspace      *workspace;
 };
 
 G_DEFINE_FINAL_TYPE (FidgetWindow, fidget_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -37,6 +56,10 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void fidget_window_update_title     (FidgetWindow *self);
+static void fidget_window_ensure_annotator (FidgetWindow *self);
+static void fidget_window_resume           (FidgetWindow *self);
 
 static void
 fidget_window_update_title (FidgetWindow *self)
@@ -53,18 +76,85 @@ fidget_window_update_title (FidgetWindow *self)
     g_autofree char *name = g_path_get_basename (fidget_project_get_path (self->project));
     /* Translators: the window's title as the window list shows it; %s is a project file */
     g_autofree char *window_title = g_strdup_printf (_("%s – Fidget"), name);
+    const FidgetVideo *video = fidget_workspace_get_video (self->workspace);
+    g_autofree char *subtitle = NULL;
 
-    adw_window_title_set_title (self->window_title, name);
-    adw_window_title_set_subtitle (self->window_title,
-                                   self->annotator != NULL ? self->annotator
-                                                           : _("No annotator named"));
+    /* In the workspace the title names the video, the subtitle the project. */
+    if (video != NULL && g_strcmp0 (fidget_window_get_page_name (self), "workspace") == 0)
+      {
+        g_autofree char *video_name = fidget_format_video_title (video);
+
+        adw_window_title_set_title (self->window_title, video_name);
+        subtitle = g_strdup_printf ("%s · %s", name, self->annotator != NULL
+                                                     ? self->annotator : _("No annotator named"));
+        adw_window_title_set_subtitle (self->window_title, subtitle);
+      }
+    else
+      {
+        adw_window_title_set_title (self->window_title, name);
+        adw_window_title_set_subtitle (self->window_title,
+                                       self->annotator != NULL ? self->annotator
+                                                               : _("No annotator named"));
+      }
+    gtk_label_set_label (self->annotator_label,
+                         self->annotator != NULL ? self->annotator : _("Who are you?"));
     gtk_window_set_title (GTK_WINDOW (self), window_title);
   }
 }
 
+static void
+update_header (FidgetWindow *self)
+{
+  gboolean in_workspace = g_strcmp0 (fidget_window_get_page_name (self), "workspace") == 0;
+
+  gtk_widget_set_visible (self->back_button, in_workspace);
+  gtk_widget_set_visible (self->import_button, self->project != NULL && !in_workspace);
+  gtk_widget_set_visible (GTK_WIDGET (self->annotator_button), self->project != NULL);
+  fidget_window_update_title (self);
+}
+
+/* Where the video is in the three-step review, and how far along that step is. */
+static char *
+format_review_progress (const FidgetReviewStatus *status)
+{
+  guint submitted = 0;
+
+  if (status == NULL)
+    return NULL;
+  for (guint i = 0; status->checkers != NULL && i < status->checkers->len; i++)
+    if (((FidgetReviewChecker *) g_ptr_array_index (status->checkers, i))->submitted)
+      submitted++;
+
+  switch (status->state)
+    {
+    case FIDGET_REVIEW_FREE:
+      return g_strdup (_("Not assigned"));
+    case FIDGET_REVIEW_ANNOTATING:
+      /* Translators: step 1 of the review; %u of %u segments confirmed */
+      return g_strdup_printf (_("1 Self-check · %u of %u confirmed"), status->n_confirmed,
+                              status->n_segments);
+    case FIDGET_REVIEW_SELF_CHECKED:
+    case FIDGET_REVIEW_CROSS_CHECKING:
+      /* Translators: step 2 of the review; %u of %u checkers have submitted */
+      return g_strdup_printf (_("2 Cross-check · %u of %u submitted"), submitted,
+                              status->checkers != NULL ? status->checkers->len : 0);
+    case FIDGET_REVIEW_DISPUTED:
+      /* Translators: step 3 of the review; disputes still open */
+      return g_strdup_printf (ngettext ("3 Review · %u dispute open", "3 Review · %u disputes open",
+                                        status->n_open_disputes), status->n_open_disputes);
+    case FIDGET_REVIEW_CONSENSUS:
+      return g_strdup (_("3 Review · ready to verify"));
+    case FIDGET_REVIEW_VERIFIED:
+      return g_strdup (_("Verified"));
+    default:
+      return NULL;
+    }
+}
+
 static GtkWidget *
-create_video_row (FidgetWindow      *self,
-                  const FidgetVideo *video)
+create_video_row (FidgetWindow             *self,
+                  const FidgetVideo        *video,
+                  const FidgetReviewStatus *status)
 {
   g_autofree char *title = fidget_format_video_title (video);
   g_autofree char *subtitle = fidget_format_video_subtitle (video);
@@ -81,6 +171,30 @@ create_video_row (FidgetWindow      *self,
 
   icon = gtk_image_new_from_icon_name ("video-x-generic-symbolic");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "fidget-video-id", GSIZE_TO_POINTER ((gsize) video->id));
+
+  /* The review step the video is at and how far along, then how many segments it holds. */
+  {
+    g_autoptr(GPtrArray) segments = fidget_project_list_segments (self->project, video->id, NULL);
+    guint n = segments != NULL ? segments->len : 0;
+    g_autofree char *step = format_review_progress (status);
+    /* Translators: how many segments a video holds */
+    g_autofree char *count = g_strdup_printf (ngettext ("%u segment", "%u segments", n), n);
+    g_autofree char *text = step != NULL ? g_strdup_printf ("%s\n%s", step, count)
+                                         : g_strdup (count);
+    GtkWidget *progress = gtk_label_new (text);
+
+    gtk_label_set_xalign (GTK_LABEL (progress), 1);
+    gtk_label_set_justify (GTK_LABEL (progress), GTK_JUSTIFY_RIGHT);
+    gtk_widget_add_css_class (progress, "dim-label");
+    gtk_widget_add_css_class (progress, "numeric");
+    gtk_widget_add_css_class (progress, "caption");
+    gtk_widget_add_css_class (progress, "step-progress");
+    if (status != NULL && status->state == FIDGET_REVIEW_VERIFIED)
+      gtk_widget_add_css_class (progress, "success");
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), progress);
+  }
 
   /* A moved video is still in the project (its hash finds it again); say so, quietly. */
   if (resolved == NULL || !g_file_test (resolved, G_FILE_TEST_IS_REGULAR))
@@ -92,6 +206,8 @@ create_video_row (FidgetWindow      *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
     }
 
+  icon = gtk_image_new_from_icon_name ("go-next-symbolic");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
   return row;
 }
 
@@ -108,6 +224,7 @@ void
 fidget_window_reload (FidgetWindow *self)
 {
   g_autoptr(GPtrArray) videos = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *total = NULL;
   g_autofree char *summary = NULL;
@@ -120,10 +237,13 @@ fidget_window_reload (FidgetWindow *self)
   if (self->project == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "welcome");
+      update_header (self);
       return;
     }
 
-  gtk_stack_set_visible_child_name (self->stack, "project");
+  if (g_strcmp0 (fidget_window_get_page_name (self), "workspace") != 0)
+    gtk_stack_set_visible_child_name (self->stack, "project");
+  update_header (self);
 
   videos = fidget_project_list_videos (self->project, &error);
   if (videos == NULL)
@@ -133,11 +253,18 @@ fidget_window_reload (FidgetWindow *self)
       return;
     }
 
+  /* The review's state of each video; without it the rows only count segments. */
+  statuses = fidget_review_list_status (self->project, NULL);
   for (guint i = 0; i < videos->len; i++)
     {
       const FidgetVideo *video = g_ptr_array_index (videos, i);
 
-      gtk_list_box_append (self->video_list, create_video_row (self, video));
+      const FidgetReviewStatus *status = NULL;
+
+      for (guint j = 0; statuses != NULL && j < statuses->len; j++)
+        if (((FidgetReviewStatus *) g_ptr_array_index (statuses, j))->video_id == video->id)
+          status = g_ptr_array_index (statuses, j);
+      gtk_list_box_append (self->video_list, create_video_row (self, video, status));
       centiseconds += fidget_video_get_centiseconds (video);
     }
 
@@ -148,6 +275,363 @@ fidget_window_reload (FidgetWindow *self)
   gtk_label_set_label (self->videos_summary, summary);
 
   gtk_stack_set_visible_child_name (self->project_stack, videos->len > 0 ? "videos" : "empty");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Who is annotating                                                                           */
+
+/* Segments are recorded under an annotator of the project: a name given on the command line
+ * or chosen here becomes one if it is not yet. */
+static void
+fidget_window_ensure_annotator (FidgetWindow *self)
+{
+  g_autoptr(FidgetAnnotator) annotator = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL || self->annotator == NULL)
+    return;
+  annotator = fidget_project_lookup_annotator (self->project, self->annotator, &error);
+  if (annotator != NULL)
+    return;
+  if (!g_error_matches (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND))
+    {
+      fidget_window_show_error (self, _("Could Not Read the Annotators"), error);
+      return;
+    }
+  g_clear_error (&error);
+  annotator = fidget_project_add_annotator (self->project, self->annotator, &error);
+  if (annotator == NULL)
+    fidget_window_show_error (self, _("Could Not Add the Annotator"), error);
+}
+
+static void
+choose_annotator (FidgetWindow *self,
+                  const char   *name)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (name != NULL ? name : ""));
+
+  if (clean[0] == '\0')
+    return;
+  gtk_popover_popdown (self->annotator_popover);
+  fidget_window_set_annotator (self, clean);
+  /* Remembered for the next start, as --annotator is. */
+  if (FIDGET_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
+    fidget_application_set_annotator (FIDGET_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                      clean);
+  fidget_workspace_focus (self->workspace);
+}
+
+static void
+fill_annotator_list (FidgetWindow *self)
+{
+  g_autoptr(GPtrArray) annotators = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->annotator_list))) != NULL)
+    gtk_list_box_remove (self->annotator_list, child);
+  if (self->project == NULL)
+    return;
+  annotators = fidget_project_list_annotators (self->project, NULL);
+  for (guint i = 0; annotators != NULL && i < annotators->len; i++)
+    {
+      const FidgetAnnotator *annotator = g_ptr_array_index (annotators, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), annotator->name);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      if (g_strcmp0 (annotator->name, self->annotator) == 0)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   gtk_image_new_from_icon_name ("object-select-symbolic"));
+      gtk_list_box_append (self->annotator_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->annotator_list),
+                          annotators != NULL && annotators->len > 0);
+}
+
+static void
+on_annotator_row_activated (FidgetWindow  *self,
+                            GtkListBoxRow *row)
+{
+  choose_annotator (self, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+}
+
+static void
+on_annotator_entry_activate (GtkEntry     *entry,
+                             FidgetWindow *self)
+{
+  choose_annotator (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+on_annotator_entry_icon (GtkEntry             *entry,
+                         GtkEntryIconPosition  position,
+                         FidgetWindow         *self)
+{
+  on_annotator_entry_activate (entry, self);
+}
+
+static void
+choose_annotator_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+
+  if (self->project != NULL)
+    gtk_menu_button_popup (self->annotator_button);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Where work stopped                                                                          */
+
+void
+fidget_window_save_position (FidgetWindow *self)
+{
+  const FidgetVideo *video;
+  g_autoptr(GVariant) positions = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *path;
+  const char *uuid;
+  gint64 frame;
+
+  g_clear_handle_id (&self->save_position_id, g_source_remove);
+  if (self->settings == NULL || self->project == NULL)
+    return;
+  video = fidget_workspace_get_video (self->workspace);
+  if (video == NULL || video->uuid == NULL)
+    return;
+
+  /* This project's entry replaced, the others' kept. */
+  positions = g_settings_get_value (self->settings, "last-positions");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(sx)}"));
+  g_variant_iter_init (&iter, positions);
+  while (g_variant_iter_next (&iter, "{&s(&sx)}", &path, &uuid, &frame))
+    if (g_strcmp0 (path, fidget_project_get_path (self->project)) != 0)
+      g_variant_builder_add (&builder, "{s(sx)}", path, uuid, frame);
+  g_variant_builder_add (&builder, "{s(sx)}", fidget_project_get_path (self->project), video->uuid,
+                         fidget_workspace_get_position (self->workspace));
+  g_settings_set_value (self->settings, "last-positions", g_variant_builder_end (&builder));
+}
+
+static gboolean
+save_position_cb (gpointer data)
+{
+  FidgetWindow *self = data;
+
+  self->save_position_id = 0;
+  fidget_window_save_position (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save_position (FidgetWindow *self)
+{
+  g_clear_handle_id (&self->save_position_id, g_source_remove);
+  self->save_position_id = g_timeout_add (SAVE_POSITION_DELAY_MS, save_position_cb, self);
+}
+
+static void
+fidget_window_show_workspace (FidgetWindow *self,
+                              gint64        video_id,
+                              gint64        frame)
+{
+  fidget_window_save_position (self);
+  gtk_stack_set_visible_child_name (self->stack, "workspace");
+  fidget_workspace_open_video (self->workspace, video_id, frame);
+  update_header (self);
+  fidget_workspace_focus (self->workspace);
+}
+
+/* Opens the video and frame last worked on in this project, or the first video at its
+ * first frame; with no videos, the list says how to import some. */
+static void
+fidget_window_resume (FidgetWindow *self)
+{
+  g_autoptr(GPtrArray) videos = fidget_project_list_videos (self->project, NULL);
+  const FidgetVideo *target = NULL;
+  gint64 frame = 0;
+
+  if (videos == NULL || videos->len == 0)
+    return;
+
+  if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) positions = g_settings_get_value (self->settings, "last-positions");
+      const char *uuid = NULL;
+      gint64 saved = 0;
+
+      if (g_variant_lookup (positions, fidget_project_get_path (self->project), "(&sx)", &uuid,
+                            &saved))
+        for (guint i = 0; i < videos->len; i++)
+          {
+            const FidgetVideo *video = g_ptr_array_index (videos, i);
+
+            if (g_strcmp0 (video->uuid, uuid) == 0)
+              {
+                target = video;
+                frame = saved;
+              }
+          }
+    }
+  if (target == NULL)
+    target = g_ptr_array_index (videos, 0);
+  fidget_window_show_workspace (self, target->id, frame);
+}
+
+static void
+on_video_activated (FidgetWindow  *self,
+                    GtkListBoxRow *row)
+{
+  gint64 video_id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "fidget-video-id"));
+  gint64 frame = 0;
+
+  /* Back to the same video: where it was left. */
+  if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) positions = g_settings_get_value (self->settings, "last-positions");
+      g_autoptr(FidgetVideo) video = fidget_project_get_video (self->project, video_id, NULL);
+      const char *uuid = NULL;
+      gint64 saved = 0;
+
+      if (video != NULL &&
+          g_variant_lookup (positions, fidget_project_get_path (self->project), "(&sx)", &uuid,
+                            &saved) &&
+          g_strcmp0 (uuid, video->uuid) == 0)
+        frame = saved;
+    }
+  fidget_window_show_workspace (self, video_id, frame);
+}
+
+static void
+show_videos_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+
+  if (self->project == NULL)
+    return;
+  fidget_window_save_position (self);
+  fidget_workspace_set_playing (self->workspace, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "project");
+  fidget_window_reload (self);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FidgetPreferences *preferences = fidget_preferences_new (GTK_WINDOW (widget));
+
+  if (preferences == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                     _("The settings schema is not installed, so "
+                                                       "preferences cannot be kept"));
+
+      fidget_window_show_error (FIDGET_WINDOW (widget), _("No Preferences"), error);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Importing                                                                                   */
+
+static void
+on_import_done (FidgetImportDialog *dialog,
+                guint               count,
+                FidgetWindow       *self)
+{
+  if (self->project != NULL && g_strcmp0 (fidget_window_get_page_name (self), "workspace") != 0)
+    fidget_window_reload (self);
+}
+
+FidgetImportDialog *
+fidget_window_import_files (FidgetWindow *self,
+                            GPtrArray    *files)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  if (self->project == NULL || files == NULL || files->len == 0)
+    return NULL;
+
+  self->import_dialog = fidget_import_dialog_new (GTK_WINDOW (self),
+                                                  fidget_project_get_path (self->project),
+                                                  self->annotator, files);
+  g_object_add_weak_pointer (G_OBJECT (self->import_dialog), (gpointer *) &self->import_dialog);
+  g_signal_connect_object (self->import_dialog, "imported", G_CALLBACK (on_import_done), self, 0);
+  gtk_window_present (GTK_WINDOW (self->import_dialog));
+  return self->import_dialog;
+}
+
+static void
+import_response (GtkNativeDialog *native,
+                 int              response,
+                 gpointer         user_data)
+{
+  FidgetWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) chosen = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (chosen); i++)
+        g_ptr_array_add (files, g_list_model_get_item (chosen, i));
+      fidget_window_import_files (self, files);
+    }
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+  g_autoptr(GtkFileFilter) videos = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all_files = gtk_file_filter_new ();
+  GtkFileChooserNative *native;
+
+  if (self->project == NULL)
+    return;
+
+  native = gtk_file_chooser_native_new (_("Import Videos"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
+  gtk_file_filter_set_name (videos, _("Videos"));
+  gtk_file_filter_add_mime_type (videos, "video/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), videos);
+  gtk_file_filter_set_name (all_files, _("All Files"));
+  gtk_file_filter_add_pattern (all_files, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all_files);
+
+  g_signal_connect (native, "response", G_CALLBACK (import_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         FidgetWindow  *self)
+{
+  GSList *list = g_value_get_boxed (value);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->project == NULL)
+    return FALSE;
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, g_object_ref (l->data));
+  return fidget_window_import_files (self, files) != NULL;
 }
 
 FidgetProject *
@@ -165,8 +649,12 @@ fidget_window_set_project (FidgetWindow  *self,
   g_return_if_fail (FIDGET_IS_WINDOW (self));
   g_return_if_fail (project == NULL || FIDGET_IS_PROJECT (project));
 
-  if (!g_set_object (&self->project, project))
+  if (self->project == project)
     return;
+  fidget_window_save_position (self);
+  fidget_workspace_set_project (self->workspace, NULL);
+  g_set_object (&self->project, project);
+  gtk_stack_set_visible_child_name (self->stack, project != NULL ? "project" : "welcome");
 
   if (self->project != NULL)
     {
@@ -174,12 +662,17 @@ fidget_window_set_project (FidgetWindow  *self,
       g_autofree char *absolute = g_file_get_path (file);
 
       fidget_project_set_actor (self->project, self->annotator);
+      fidget_window_ensure_annotator (self);
       if (self->settings != NULL && absolute != NULL)
         g_settings_set_string (self->settings, "last-project", absolute);
+      fidget_workspace_set_project (self->workspace, self->project);
+      fidget_workspace_set_annotator (self->workspace, self->annotator);
     }
 
   fidget_window_update_title (self);
   fidget_window_reload (self);
+  if (self->project != NULL)
+    fidget_window_resume (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
 
@@ -297,7 +790,11 @@ fidget_window_set_annotator (FidgetWindow *self,
   self->annotator = g_strdup (annotator);
 
   if (self->project != NULL)
-    fidget_project_set_actor (self->project, self->annotator);
+    {
+      fidget_project_set_actor (self->project, self->annotator);
+      fidget_window_ensure_annotator (self);
+    }
+  fidget_workspace_set_annotator (self->workspace, self->annotator);
 
   fidget_window_update_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATOR]);
@@ -345,6 +842,7 @@ static gboolean
 fidget_window_close_request (GtkWindow *window)
 {
   fidget_window_save_geometry (FIDGET_WINDOW (window));
+  fidget_window_save_position (FIDGET_WINDOW (window));
 
   return GTK_WINDOW_CLASS (fidget_window_parent_class)->close_request (window);
 }
@@ -384,6 +882,10 @@ fidget_window_dispose (GObject *object)
 {
   FidgetWindow *self = FIDGET_WINDOW (object);
 
+  g_clear_handle_id (&self->save_position_id, g_source_remove);
+  if (self->import_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->import_dialog), (gpointer *) &self->import_dialog);
+  self->import_dialog = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), FIDGET_TYPE_WINDOW);
 
   /* Closing the window closes the project's database connection with it. */
@@ -483,16 +985,52 @@ fidget_window_class_init (FidgetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, project_stack);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, video_list);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, videos_summary);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_popover);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_list);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_entry);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, workspace);
 
   gtk_widget_class_install_action (widget_class, "win.close", NULL, window_close_action);
+  gtk_widget_class_install_action (widget_class, "win.show-videos", NULL, show_videos_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-annotator", NULL,
+                                   choose_annotator_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
+                                       "win.import", NULL);
 }
 
 static void
 fidget_window_init (FidgetWindow *self)
 {
+  GtkDropTarget *drop;
+
+  g_type_ensure (FIDGET_TYPE_WORKSPACE);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = fidget_settings_new ();
+
+  g_signal_connect_swapped (self->video_list, "row-activated", G_CALLBACK (on_video_activated), self);
+  g_signal_connect_swapped (self->workspace, "notify::position",
+                            G_CALLBACK (schedule_save_position), self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_header), self);
+  g_signal_connect_swapped (self->annotator_popover, "show", G_CALLBACK (fill_annotator_list), self);
+  g_signal_connect (self->annotator_entry, "activate", G_CALLBACK (on_annotator_entry_activate), self);
+  g_signal_connect (self->annotator_entry, "icon-press", G_CALLBACK (on_annotator_entry_icon), self);
+  g_signal_connect_swapped (self->annotator_list, "row-activated",
+                            G_CALLBACK (on_annotator_row_activated), self);
+
+  /* Video files dropped anywhere on the window are imported. */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 FidgetWindow *
@@ -547,4 +1085,20 @@ fidget_window_get_videos_summary (FidgetWindow *self)
   g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
 
   return self->videos_summary;
+}
+
+FidgetWorkspace *
+fidget_window_get_workspace (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  return self->workspace;
+}
+
+FidgetImportDialog *
+fidget_window_get_import_dialog (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  return self->import_dialog;
 }

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "fidget-import-dialog.h"
 #include "fidget-project.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,12 @@ void           fidget_window_set_annotator      (FidgetWindow   *self,
 
 /* Re-reads the project's videos. */
 void           fidget_window_reload             (FidgetWindow   *self);
+
+/* Opens the import dialog for @files (GFile) into the open project; NULL without one. */
+FidgetImportDialog *fidget_window_import_files (FidgetWindow   *self,
+                                                GPtrArray      *files);
+/* Writes down the video and frame shown, where the project opens next time. */
+void           fidget_window_save_position      (FidgetWindow   *self);
 
 void           fidget_window_show_error         (FidgetWindow   *self,
                                                  const char     *heading,

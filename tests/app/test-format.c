@@ -123,6 +123,70 @@ test_video_title_and_subtitle (void)
   g_assert_nonnull (strstr (single, " · 1 frame · 0:00.03"));
 }
 
+
+static void
+test_frame_time (void)
+{
+  g_autofree char *a = fidget_format_frame_time (0, 30, 1);
+  g_autofree char *b = fidget_format_frame_time (1860, 30, 1);
+  g_autofree char *c = fidget_format_frame_time (30000, 30000, 1001);
+
+  g_assert_cmpstr (a, ==, "0:00.00");
+  g_assert_cmpstr (b, ==, "1:02.00");
+  /* 30000 frames at 30000/1001 fps start at 1001 s. */
+  g_assert_cmpstr (c, ==, "16:41.00");
+}
+
+static void
+test_parse_position (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    ok;
+    gint64      frame;
+  } cases[] = {
+    { "120", TRUE, 120 },
+    { " 120 ", TRUE, 120 },
+    { "f7", TRUE, 7 },
+    { "0", TRUE, 0 },
+    { "62.5", TRUE, 1875 },        /* a decimal point means seconds */
+    { "62.5s", TRUE, 1875 },
+    { "1:02.50", TRUE, 1875 },
+    { "1:02", TRUE, 1860 },
+    { "0:01:02.5", TRUE, 1875 },
+    { "1:00:00", TRUE, 108000 },
+    { ".5", TRUE, 15 },
+    { "0.0333", TRUE, 0 },          /* just before frame 1 starts */
+    { "0.0334", TRUE, 1 },
+    { "", FALSE, 0 },
+    { "abc", FALSE, 0 },
+    { "1:", FALSE, 0 },
+    { "1:2:3:4", FALSE, 0 },
+    { "12x", FALSE, 0 },
+    { "-5", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 frame = -1;
+      gboolean ok = fidget_parse_position (cases[i].text, 30, 1, &frame);
+
+      if (ok != cases[i].ok || (ok && frame != cases[i].frame))
+        g_error ("“%s”: %s %" G_GINT64_FORMAT ", expected %s %" G_GINT64_FORMAT, cases[i].text,
+                 ok ? "frame" : "refused", frame, cases[i].ok ? "frame" : "refused",
+                 cases[i].frame);
+    }
+
+  /* The frame grid of 30000/1001: 1001 s is frame 30000 exactly. */
+  {
+    gint64 frame = -1;
+
+    g_assert_true (fidget_parse_position ("16:41", 30000, 1001, &frame));
+    g_assert_cmpint (frame, ==, 30000);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -133,6 +197,8 @@ main (int   argc,
   g_test_add_func ("/format/video-duration", test_video_duration);
   g_test_add_func ("/format/frame-rate", test_frame_rate);
   g_test_add_func ("/format/video-title-and-subtitle", test_video_title_and_subtitle);
+  g_test_add_func ("/format/frame-time", test_frame_time);
+  g_test_add_func ("/format/parse-position", test_parse_position);
 
   return g_test_run ();
 }

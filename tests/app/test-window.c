@@ -224,11 +224,20 @@ test_window_lists_videos (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
   g_assert_null (find_message_dialog ());
 
+  /* A project opens on its first video the first time; these are not real videos, so the
+   * workspace says it cannot play this one, and the list is one click away. */
+  g_assert_cmpstr (fidget_window_get_page_name (window), ==, "workspace");
+  g_assert_nonnull (fidget_workspace_get_video (fidget_window_get_workspace (window)));
+  g_assert_cmpstr (fidget_workspace_get_video (fidget_window_get_workspace (window))->path, ==,
+                   "interview-01.mkv");
+  title = fidget_window_get_title_widget (window);
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "interview-01.mkv");
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "study.fidget · Alice");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-videos", NULL));
   g_assert_cmpstr (fidget_window_get_page_name (window), ==, "project");
   g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "videos");
 
   /* The header names the file and the person whose edits are recorded. */
-  title = fidget_window_get_title_widget (window);
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "study.fidget");
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Alice");
   project = fidget_window_get_project (window);
@@ -392,6 +401,92 @@ test_window_create_project (void)
   destroy_all_toplevels ();
 }
 
+
+static gboolean
+import_finished (gpointer data)
+{
+  return fidget_import_dialog_is_finished (data);
+}
+
+static void
+test_window_import (void)
+{
+  g_autoptr(FidgetApplication) app = NULL;
+  g_autofree char *sample = fidget_test_sample ("again.mkv");
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetImportDialog *dialog;
+  FidgetWindow *window;
+  gsize length;
+
+  REQUIRE_DISPLAY ();
+  if (sample == NULL)
+    return;
+
+  path = create_project (FALSE);
+  dir = g_path_get_dirname (path);
+  file = g_file_new_for_path (path);
+  app = create_started_application ();
+  fidget_application_set_annotator (app, "Alice");
+  window = fidget_application_open_file (app, file, FALSE);
+  spin_until (widget_is_mapped, window);
+  g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "empty");
+
+  /* A real video and a file that is not one, as a drop or the chooser would hand them. */
+  copy = g_build_filename (dir, "again.mkv", NULL);
+  g_file_get_contents (sample, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, (gssize) length, &error);
+  g_assert_no_error (error);
+  notes = g_build_filename (dir, "notes.mkv", NULL);
+  g_file_set_contents (notes, "not a video", -1, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (files, g_file_new_for_path (copy));
+  g_ptr_array_add (files, g_file_new_for_path (notes));
+
+  /* Cancelled at once: nothing is imported and the project is as it was. */
+  dialog = fidget_window_import_files (window, files);
+  g_assert_nonnull (dialog);
+  fidget_import_dialog_start (dialog);
+  fidget_import_dialog_cancel (dialog);
+  spin_until (import_finished, dialog);
+  g_assert_true (fidget_import_dialog_is_finished (dialog));
+  g_assert_cmpuint (fidget_import_dialog_get_imported (dialog), ==, 0);
+  g_assert_cmpstr (fidget_import_dialog_get_outcome (dialog, 0), ==, "cancelled");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+  g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "empty");
+
+  /* Then for real, with a participant: one in, one refused with its reason. */
+  dialog = fidget_window_import_files (window, files);
+  fidget_import_dialog_set_participant (dialog, "P042");
+  fidget_import_dialog_start (dialog);
+  spin_until (import_finished, dialog);
+  g_assert_true (fidget_import_dialog_is_finished (dialog));
+  g_assert_cmpuint (fidget_import_dialog_get_imported (dialog), ==, 1);
+  g_assert_cmpstr (fidget_import_dialog_get_outcome (dialog, 0), ==, "imported");
+  g_test_message ("%s", fidget_import_dialog_get_outcome (dialog, 1));
+  g_assert_nonnull (strstr (fidget_import_dialog_get_outcome (dialog, 1), "notes.mkv"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+
+  /* The window's list has it, with its participant. */
+  g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "videos");
+  rows = collect_rows (fidget_window_get_video_list (window));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)),
+                                   "P042 · 640×480 · 30/1 fps · 78 frames"));
+
+  destroy_all_toplevels ();
+}
+
 static void
 test_application_actions (void)
 {
@@ -517,7 +612,7 @@ test_application_command_line (void)
   check.app = create_application ();
   check.expected_path = path;
   check.expected_annotator = (char *) "Carol";
-  check.expected_page = "project";
+  check.expected_page = "workspace";
 
   status = run_application (&check, (const char *const[]) { "--annotator", "Carol", path, NULL });
   g_assert_cmpint (status, ==, 0);
@@ -549,7 +644,7 @@ test_application_reopens_last_project (void)
   check.app = create_application ();
   check.expected_path = path;
   check.expected_annotator = (char *) "Dana";
-  check.expected_page = "project";
+  check.expected_page = "workspace";
   status = run_application (&check, (const char *const[]) { NULL });
   g_assert_cmpint (status, ==, 0);
   g_assert_true (check.checked);
@@ -587,6 +682,7 @@ main (int   argc,
   g_test_add_func ("/app/window/empty-project", test_window_empty_project);
   g_test_add_func ("/app/window/open-errors", test_window_open_errors);
   g_test_add_func ("/app/window/create-project", test_window_create_project);
+  g_test_add_func ("/app/window/import", test_window_import);
   g_test_add_func ("/app/application/actions", test_application_actions);
   g_test_add_func ("/app/application/command-line", test_application_command_line);
   g_test_add_func ("/app/application/reopens-last-project", test_application_reopens_last_project);

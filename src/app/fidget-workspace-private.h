@@ -1,0 +1,44 @@
+/* fidget-workspace-private.h: a look inside the workspace, for the window and the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "fidget-action-picker.h"
+#include "fidget-inspector.h"
+#include "fidget-timeline.h"
+#include "fidget-video-view.h"
+#include "fidget-workspace.h"
+
+G_BEGIN_DECLS
+
+FidgetTimeline     *fidget_workspace_get_timeline    (FidgetWorkspace *self);
+FidgetVideoView    *fidget_workspace_get_video_view  (FidgetWorkspace *self);
+FidgetInspector    *fidget_workspace_get_inspector   (FidgetWorkspace *self);
+FidgetActionPicker *fidget_workspace_get_picker      (FidgetWorkspace *self);
+GtkEventController *fidget_workspace_get_key_controller (FidgetWorkspace *self);
+
+/* The frame whose picture is on screen, -1 before the first one arrives. */
+gint64              fidget_workspace_get_shown_frame (FidgetWorkspace *self);
+/* Whether a video is open and its frame for the position is on screen. */
+gboolean            fidget_workspace_is_settled      (FidgetWorkspace *self);
+void                fidget_workspace_get_marks       (FidgetWorkspace *self,
+                                                      gint64          *in_frame,
+                                                      gint64          *out_frame);
+const char         *fidget_workspace_get_selected    (FidgetWorkspace *self);
+void                fidget_workspace_get_loop        (FidgetWorkspace *self,
+                                                      gint64          *start,
+                                                      gint64          *end);
+/* The error shown over the video, or NULL. */
+const char         *fidget_workspace_get_error       (FidgetWorkspace *self);
+/* The last message shown as a toast, or NULL. */
+const char         *fidget_workspace_get_last_message (FidgetWorkspace *self);
+/* The action code being typed, "" when none. */
+const char         *fidget_workspace_get_typed_code  (FidgetWorkspace *self);
+
+/* What the key controller does with a key press; TRUE when the key was used. */
+gboolean            fidget_workspace_handle_key      (FidgetWorkspace *self,
+                                                      guint            keyval,
+                                                      GdkModifierType  state);
+
+G_END_DECLS

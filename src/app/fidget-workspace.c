@@ -1,0 +1,2054 @@
+/* fidget-workspace.c: where one video is annotated: player, timeline, picker and inspector
+ *
+ * Keyboard first: every key works wherever the focus is, except in a text field. A segment
+ * is I at its first frame, O at its last, then the action code (B then 1): four keys once
+ * the start is found. Every edit goes to the store as it is made; undo walks the store's
+ * own log.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "fidget-error.h"
+#include "fidget-format.h"
+#include "fidget-player.h"
+#include "fidget-review.h"
+#include "fidget-settings.h"
+#include "fidget-workspace-private.h"
+
+/* How long a typed code waits for another digit when it is complete but longer codes start
+ * with it (C1 and C10-C13, F1 and F10). */
+#define CODE_COMPLETE_DELAY_MS 700
+#define MAX_RECENT 8
+
+static const double speeds[] = { 0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0 };
+
+typedef enum
+{
+  PICK_CREATE,
+  PICK_RELABEL,
+} PickMode;
+
+struct _FidgetWorkspace
+{
+  GtkWidget            parent_instance;
+
+  FidgetProject       *project;
+  gulong               changed_id;
+  GSettings           *settings;
+  char                *annotator;
+
+  FidgetVideo         *video;
+  FidgetPlayer        *player;
+  GCancellable        *cancellable;   /* of the open video's background work */
+  guint                generation;    /* bumped with every video opened or closed */
+
+  gint64               position;      /* the frame wanted on screen */
+  gint64               shown;         /* the frame whose picture is on screen */
+  gboolean             fetching;
+
+  gboolean             playing;
+  gint64               play_start_frame;
+  gint64               play_start_us;
+  guint                tick_id;
+  double               speed;
+  gint64               loop_start;
+  gint64               loop_end;
+
+  gint64               mark_in;
+  gint64               mark_out;
+  char                *selected;
+  GPtrArray           *segments;      /* FidgetSegment of the open video, everyone's */
+  GPtrArray           *mine;          /* borrowed from @segments, sorted by start */
+  gboolean             show_others;
+
+  GString             *typed;
+  guint                typed_timeout;
+  PickMode             pick_mode;
+
+  char                *error_text;
+  char                *last_message;
+  guint                position_notify_id;
+
+  /* Template widgets */
+  AdwToastOverlay     *toast_overlay;
+  GtkPaned            *paned;
+  GtkStack            *video_stack;
+  FidgetVideoView     *video_view;
+  GtkSpinner          *loading_spinner;
+  AdwStatusPage       *unplayable_page;
+  GtkRevealer         *error_revealer;
+  GtkLabel            *error_label;
+  GtkRevealer         *annotator_revealer;
+  GtkLabel            *code_label;
+  GtkButton           *play_button;
+  GtkMenuButton       *position_button;
+  GtkLabel            *position_label;
+  GtkPopover          *jump_popover;
+  GtkEntry            *jump_entry;
+  GtkLabel            *marks_label;
+  GtkMenuButton       *picker_button;
+  GtkToggleButton     *loop_button;
+  GtkLabel            *speed_label;
+  FidgetTimeline      *timeline;
+  FidgetInspector     *inspector;
+
+  FidgetActionPicker  *picker;
+  GtkEventController  *keys;
+};
+
+G_DEFINE_FINAL_TYPE (FidgetWorkspace, fidget_workspace, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_POSITION,
+  PROP_PLAYING,
+  PROP_SPEED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void fidget_workspace_request_frame (FidgetWorkspace *self);
+static void fidget_workspace_stop_playing  (FidgetWorkspace *self);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages                                                                                    */
+
+static void
+show_message (FidgetWorkspace *self,
+              const char      *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* An edit the store refused: what was tried, and the store's reason. */
+static void
+show_refusal (FidgetWorkspace *self,
+              const char      *what,
+              const GError    *error)
+{
+  g_autofree char *message = g_strdup_printf ("%s: %s", what, error != NULL ? error->message : "");
+
+  show_message (self, message);
+}
+
+static void
+show_error (FidgetWorkspace *self,
+            const char      *text)
+{
+  g_free (self->error_text);
+  self->error_text = g_strdup (text);
+  gtk_label_set_label (self->error_label, text != NULL ? text : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, text != NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* What the transport bar and the timeline show                                                */
+
+static int
+fps_num (FidgetWorkspace *self)
+{
+  return self->video != NULL && self->video->fps_num > 0 ? self->video->fps_num : 30;
+}
+
+static int
+fps_den (FidgetWorkspace *self)
+{
+  return self->video != NULL && self->video->fps_den > 0 ? self->video->fps_den : 1;
+}
+
+static gint64
+frame_count (FidgetWorkspace *self)
+{
+  if (self->player != NULL)
+    return fidget_player_get_frame_count (self->player);
+  return self->video != NULL ? MAX (self->video->frame_count, 0) : 0;
+}
+
+/* Frames in a second, rounded: what Shift+Left and Shift+Right move by. */
+static gint64
+frames_per_second (FidgetWorkspace *self)
+{
+  return MAX (1, (gint64) floor ((double) fps_num (self) / fps_den (self) + 0.5));
+}
+
+static void
+update_position_label (FidgetWorkspace *self)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+  gint64 shown;
+
+  if (self->video == NULL)
+    {
+      gtk_label_set_label (self->position_label, "");
+      return;
+    }
+  /* The number of the picture on screen: while the next one decodes, the label waits for it
+   * rather than naming a frame not yet shown. */
+  shown = self->shown >= 0 ? self->shown : self->position;
+  time = fidget_format_frame_time (shown, fps_num (self), fps_den (self));
+  /* Translators: the frame on screen: its number, of how many, and its time */
+  text = g_strdup_printf (_("Frame %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " · %s"),
+                          shown, frame_count (self), time);
+  gtk_label_set_label (self->position_label, text);
+}
+
+static void
+update_marks (FidgetWorkspace *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->mark_in >= 0)
+    /* Translators: the in-point, a frame number */
+    g_string_append_printf (text, _("In %" G_GINT64_FORMAT), self->mark_in);
+  if (self->mark_out >= 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: the out-point, a frame number (the last frame, included) */
+      g_string_append_printf (text, _("Out %" G_GINT64_FORMAT), self->mark_out);
+    }
+  if (self->mark_in >= 0)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _("type a code (B1) or press Enter"));
+    }
+  gtk_label_set_label (self->marks_label, text->str);
+  fidget_timeline_set_marks (self->timeline, self->mark_in, self->mark_out);
+}
+
+static void
+update_speed (FidgetWorkspace *self)
+{
+  g_autofree char *text = g_strdup_printf ("%g×", self->speed);
+
+  gtk_label_set_label (self->speed_label, text);
+}
+
+static void
+update_play_button (FidgetWorkspace *self)
+{
+  gtk_button_set_icon_name (self->play_button, self->playing ? "media-playback-pause-symbolic"
+                                                             : "media-playback-start-symbolic");
+}
+
+static void
+update_typed (FidgetWorkspace *self)
+{
+  gtk_label_set_label (self->code_label, self->typed->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_label), self->typed->len > 0);
+}
+
+static void
+update_annotator_banner (FidgetWorkspace *self)
+{
+  gtk_revealer_set_reveal_child (self->annotator_revealer,
+                                 self->video != NULL && self->annotator == NULL);
+}
+
+static void
+schedule_position_notify (FidgetWorkspace *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Segments                                                                                    */
+
+static gboolean
+is_mine (FidgetWorkspace     *self,
+         const FidgetSegment *segment)
+{
+  return self->annotator != NULL && segment->annotator_name != NULL &&
+         g_utf8_collate (segment->annotator_name, self->annotator) == 0;
+}
+
+static int
+compare_segments (gconstpointer a,
+                  gconstpointer b)
+{
+  const FidgetSegment *x = *(const FidgetSegment * const *) a;
+  const FidgetSegment *y = *(const FidgetSegment * const *) b;
+
+  if (x->start_frame != y->start_frame)
+    return x->start_frame < y->start_frame ? -1 : 1;
+  if (x->end_frame != y->end_frame)
+    return x->end_frame < y->end_frame ? -1 : 1;
+  return g_strcmp0 (x->uuid, y->uuid);
+}
+
+static const FidgetSegment *
+find_segment (FidgetWorkspace *self,
+              const char      *uuid)
+{
+  for (guint i = 0; uuid != NULL && self->segments != NULL && i < self->segments->len; i++)
+    {
+      const FidgetSegment *segment = g_ptr_array_index (self->segments, i);
+
+      if (g_strcmp0 (segment->uuid, uuid) == 0)
+        return segment;
+    }
+  return NULL;
+}
+
+static void
+update_inspector (FidgetWorkspace *self)
+{
+  const FidgetSegment *segment = find_segment (self, self->selected);
+
+  fidget_inspector_set_segment (self->inspector, segment, fps_num (self), fps_den (self),
+                                segment != NULL && is_mine (self, segment));
+}
+
+static void
+select_segment (FidgetWorkspace *self,
+                const char      *uuid)
+{
+  if (g_strcmp0 (self->selected, uuid) != 0)
+    {
+      g_free (self->selected);
+      self->selected = g_strdup (uuid);
+    }
+  fidget_timeline_set_selected (self->timeline, uuid);
+  update_inspector (self);
+}
+
+/* Other people's segments are shown where the review shows them: to the video's reviewer,
+ * and to everyone once the cross-check is over (disputed, consensus, verified). Before that
+ * each person works blind, and a free video shows one's own lane only. */
+static void
+update_others_lane (FidgetWorkspace *self)
+{
+  gboolean show = self->show_others;
+
+  if (!show && self->project != NULL && self->video != NULL)
+    {
+      g_autoptr(FidgetReviewStatus) status = fidget_review_get_status (self->project,
+                                                                       self->video->id, NULL);
+
+      if (status != NULL && status->state != FIDGET_REVIEW_FREE)
+        show = status->state >= FIDGET_REVIEW_DISPUTED ||
+               (self->annotator != NULL && g_strcmp0 (status->reviewer, self->annotator) == 0);
+    }
+  fidget_timeline_set_lane_visible (self->timeline, FIDGET_TIMELINE_LANE_OTHERS, show);
+}
+
+static void
+reload_segments (FidgetWorkspace *self)
+{
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->mine, g_ptr_array_unref);
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+  self->mine = g_ptr_array_new ();
+
+  if (self->project != NULL && self->video != NULL)
+    {
+      self->segments = fidget_project_list_segments (self->project, self->video->id, &error);
+      if (self->segments == NULL)
+        show_refusal (self, _("Could not read the segments"), error);
+    }
+  if (self->segments == NULL)
+    self->segments = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_segment_free);
+
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      FidgetSegment *segment = g_ptr_array_index (self->segments, i);
+
+      g_ptr_array_add (is_mine (self, segment) ? self->mine : others, segment);
+    }
+  g_ptr_array_sort (self->mine, compare_segments);
+
+  fidget_timeline_set_segments (self->timeline, FIDGET_TIMELINE_LANE_MINE, self->mine);
+  fidget_timeline_set_segments (self->timeline, FIDGET_TIMELINE_LANE_OTHERS, others);
+  update_others_lane (self);
+
+  /* A selection that went away (deleted, undone) is dropped. */
+  if (self->selected != NULL && find_segment (self, self->selected) == NULL)
+    select_segment (self, NULL);
+  else
+    update_inspector (self);
+}
+
+static void
+on_project_changed (FidgetProject   *project,
+                    const char      *entity,
+                    gint64           video_id,
+                    FidgetWorkspace *self)
+{
+  if (self->video == NULL || (video_id != 0 && video_id != self->video->id))
+    return;
+  if (g_strcmp0 (entity, "segment") == 0)
+    reload_segments (self);
+  else
+    update_others_lane (self);   /* the review moved on, say */
+}
+
+static void
+remember_recent (FidgetWorkspace *self,
+                 const char      *code)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  if (self->settings == NULL)
+    return;
+  recent = g_settings_get_strv (self->settings, "recent-actions");
+  g_strv_builder_add (builder, code);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    if (g_strcmp0 (recent[i], code) != 0)
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-actions", (const char * const *) updated);
+  fidget_action_picker_set_recent (self->picker, (const char * const *) updated);
+}
+
+static gboolean
+require_editing (FidgetWorkspace *self)
+{
+  if (self->project == NULL || self->video == NULL)
+    return FALSE;
+  if (self->annotator == NULL)
+    {
+      show_message (self, _("Choose who you are first: edits are recorded under your name"));
+      update_annotator_banner (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+create_segment (FidgetWorkspace *self,
+                const char      *code)
+{
+  g_autoptr(FidgetSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gint64 in, out, start, end;
+
+  if (!require_editing (self))
+    return;
+
+  /* O marks the frame shown, included: the segment ends one past it. Without an O, the
+   * frame shown is the last one. */
+  in = self->mark_in;
+  out = self->mark_out >= 0 ? self->mark_out : self->position;
+  start = MIN (in, out);
+  end = MAX (in, out) + 1;
+
+  segment = fidget_project_add_segment (self->project, self->video->id, self->annotator, start,
+                                        end, code, &error);
+  if (segment == NULL)
+    {
+      show_refusal (self, _("The segment was not added"), error);
+      return;
+    }
+
+  remember_recent (self, code);
+  self->mark_in = self->mark_out = -1;
+  update_marks (self);
+  reload_segments (self);
+  select_segment (self, segment->uuid);
+  /* Translators: a segment was made: its action code, first and last frame */
+  message = g_strdup_printf (_("Added %s, frames %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+                             code, segment->start_frame, segment->end_frame - 1);
+  show_message (self, message);
+}
+
+static gboolean
+update_selected (FidgetWorkspace     *self,
+                 const FidgetSegment *values,
+                 FidgetSegmentFields  fields,
+                 const char          *what)
+{
+  g_autoptr(FidgetSegment) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  const FidgetSegment *segment;
+
+  if (!require_editing (self))
+    return FALSE;
+  segment = find_segment (self, self->selected);
+  if (segment == NULL)
+    {
+      show_message (self, _("Select a segment first (Tab selects the next one)"));
+      return FALSE;
+    }
+  if (!is_mine (self, segment))
+    {
+      show_message (self, _("Only your own segments can be changed here"));
+      return FALSE;
+    }
+
+  updated = fidget_project_update_segment (self->project, segment->uuid, values, fields, &error);
+  if (updated == NULL)
+    {
+      show_refusal (self, what, error);
+      return FALSE;
+    }
+  reload_segments (self);
+  return TRUE;
+}
+
+static void
+relabel_selected (FidgetWorkspace *self,
+                  const char      *code)
+{
+  FidgetSegment values = { 0 };
+
+  values.action_code = (char *) code;
+  if (update_selected (self, &values, FIDGET_SEGMENT_FIELD_ACTION, _("The action was not changed")))
+    remember_recent (self, code);
+}
+
+/* [ and ] move the first frame, { and } the end; the segment keeps at least one frame. */
+static void
+nudge_selected (FidgetWorkspace *self,
+                gboolean         end,
+                int              delta)
+{
+  const FidgetSegment *segment = find_segment (self, self->selected);
+  FidgetSegment values = { 0 };
+
+  if (segment == NULL)
+    {
+      show_message (self, _("Select a segment first (Tab selects the next one)"));
+      return;
+    }
+  if (end)
+    {
+      values.end_frame = segment->end_frame + delta;
+      update_selected (self, &values, FIDGET_SEGMENT_FIELD_END, _("The end was not moved"));
+    }
+  else
+    {
+      values.start_frame = segment->start_frame + delta;
+      update_selected (self, &values, FIDGET_SEGMENT_FIELD_START, _("The start was not moved"));
+    }
+}
+
+static void
+delete_selected (FidgetWorkspace *self)
+{
+  const FidgetSegment *segment;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (!require_editing (self))
+    return;
+  segment = find_segment (self, self->selected);
+  if (segment == NULL)
+    {
+      show_message (self, _("Select a segment first (Tab selects the next one)"));
+      return;
+    }
+  if (!is_mine (self, segment))
+    {
+      show_message (self, _("Only your own segments can be deleted here"));
+      return;
+    }
+  code = g_strdup (segment->action_code);
+  if (!fidget_project_delete_segment (self->project, segment->uuid, &error))
+    {
+      show_refusal (self, _("The segment was not deleted"), error);
+      return;
+    }
+  reload_segments (self);
+
+  /* Translators: a segment was deleted; %s is its action code */
+  message = g_strdup_printf (_("Deleted %s"), code);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "workspace.undo");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+undo_or_redo (FidgetWorkspace *self,
+              gboolean         redo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *message = NULL;
+  gboolean ok;
+
+  if (self->project == NULL)
+    return;
+  ok = redo ? fidget_project_redo (self->project, &description, &error)
+            : fidget_project_undo (self->project, &description, &error);
+  if (!ok)
+    {
+      if (g_error_matches (error, FIDGET_ERROR, FIDGET_ERROR_NOTHING_TO_DO))
+        show_message (self, error->message);
+      else
+        show_refusal (self, redo ? _("Nothing was redone") : _("Nothing was undone"), error);
+      return;
+    }
+  reload_segments (self);
+  /* Translators: %s says what was undone or redone */
+  message = g_strdup_printf (redo ? _("Redone: %s") : _("Undone: %s"),
+                             description != NULL ? description : "");
+  show_message (self, message);
+}
+
+/* Tab and Shift+Tab: one's own segments in order of their start, from the selected one or
+ * from the playhead. */
+static void
+select_neighbour (FidgetWorkspace *self,
+                  gboolean         forward)
+{
+  const FidgetSegment *current = find_segment (self, self->selected);
+  const FidgetSegment *found = NULL;
+
+  if (self->mine == NULL || self->mine->len == 0)
+    {
+      show_message (self, _("You have no segments in this video yet"));
+      return;
+    }
+
+  for (guint n = 0; n < self->mine->len; n++)
+    {
+      guint i = forward ? n : self->mine->len - 1 - n;
+      const FidgetSegment *segment = g_ptr_array_index (self->mine, i);
+      int order;
+
+      if (current != NULL)
+        order = compare_segments (&segment, &current);
+      else
+        order = segment->start_frame < self->position ? -1
+                : (segment->start_frame > self->position ? 1 : (forward ? 1 : -1));
+      if ((forward && order > 0) || (!forward && order < 0))
+        {
+          found = segment;
+          break;
+        }
+    }
+  /* Past either end, round to the other. */
+  if (found == NULL)
+    found = g_ptr_array_index (self->mine, forward ? 0 : self->mine->len - 1);
+
+  select_segment (self, found->uuid);
+  fidget_workspace_seek (self, found->start_frame);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Marks, loop, speed                                                                          */
+
+/* A mark set while the video plays lands earlier by the annotator's reaction time. */
+static gint64
+mark_frame (FidgetWorkspace *self)
+{
+  gint64 frame = self->position;
+
+  if (self->playing && self->settings != NULL)
+    {
+      int offset_ms = g_settings_get_int (self->settings, "reaction-offset-ms");
+      gint64 offset = fidget_ns_to_frame ((gint64) ((double) offset_ms * 1e6 * self->speed),
+                                          fps_num (self), fps_den (self));
+
+      frame = MAX (frame - offset, 0);
+    }
+  return frame;
+}
+
+static void
+set_mark (FidgetWorkspace *self,
+          gboolean         out)
+{
+  if (self->video == NULL)
+    return;
+  if (out)
+    self->mark_out = mark_frame (self);
+  else
+    {
+      self->mark_in = mark_frame (self);
+      /* A new start forgets an end before it. */
+      if (self->mark_out >= 0 && self->mark_out < self->mark_in)
+        self->mark_out = -1;
+    }
+  update_marks (self);
+}
+
+static void
+clear_loop (FidgetWorkspace *self)
+{
+  self->loop_start = self->loop_end = -1;
+  fidget_timeline_set_loop (self->timeline, -1, -1);
+  gtk_toggle_button_set_active (self->loop_button, FALSE);
+}
+
+/* L: loop the selected segment, else the marked range; again to stop looping. */
+static void
+toggle_loop (FidgetWorkspace *self)
+{
+  const FidgetSegment *segment = find_segment (self, self->selected);
+
+  if (self->loop_end > self->loop_start)
+    {
+      clear_loop (self);
+      return;
+    }
+  if (segment != NULL)
+    {
+      self->loop_start = segment->start_frame;
+      self->loop_end = segment->end_frame;
+    }
+  else if (self->mark_in >= 0)
+    {
+      gint64 out = self->mark_out >= 0 ? self->mark_out : self->position;
+
+      self->loop_start = MIN (self->mark_in, out);
+      self->loop_end = MAX (self->mark_in, out) + 1;
+    }
+  else
+    {
+      show_message (self, _("Select a segment or mark a range to loop"));
+      gtk_toggle_button_set_active (self->loop_button, FALSE);
+      return;
+    }
+
+  fidget_timeline_set_loop (self->timeline, self->loop_start, self->loop_end);
+  gtk_toggle_button_set_active (self->loop_button, TRUE);
+  fidget_workspace_seek (self, self->loop_start);
+  fidget_workspace_set_playing (self, TRUE);
+}
+
+static void
+change_speed (FidgetWorkspace *self,
+              int              direction)
+{
+  guint nearest = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+    if (fabs (speeds[i] - self->speed) < fabs (speeds[nearest] - self->speed))
+      nearest = i;
+  if (direction > 0 && nearest + 1 < G_N_ELEMENTS (speeds))
+    nearest++;
+  else if (direction < 0 && nearest > 0)
+    nearest--;
+  fidget_workspace_set_speed (self, speeds[nearest]);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Typing an action code                                                                       */
+
+static void
+clear_typed (FidgetWorkspace *self)
+{
+  g_string_truncate (self->typed, 0);
+  g_clear_handle_id (&self->typed_timeout, g_source_remove);
+  update_typed (self);
+}
+
+/* What a complete code does: make the marked segment, or relabel the selected one. */
+static void
+apply_code (FidgetWorkspace *self,
+            const char      *code)
+{
+  if (self->mark_in >= 0)
+    create_segment (self, code);
+  else if (self->selected != NULL)
+    relabel_selected (self, code);
+  else
+    show_message (self, _("Mark a start with I first, or select a segment to relabel"));
+}
+
+static void
+commit_typed (FidgetWorkspace *self)
+{
+  g_autofree char *code = g_strdup (self->typed->str);
+
+  clear_typed (self);
+  apply_code (self, code);
+}
+
+static gboolean
+typed_timeout_cb (gpointer data)
+{
+  FidgetWorkspace *self = data;
+
+  self->typed_timeout = 0;
+  commit_typed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After each key: a code that no longer one starts with is refused; a code that is complete
+ * and starts no longer one is used at once; C1 waits a moment for a C10. */
+static void
+check_typed (FidgetWorkspace *self)
+{
+  FidgetTaxonomy *taxonomy = fidget_project_get_taxonomy (self->project);
+  gboolean exact = fidget_taxonomy_lookup_action (taxonomy, self->typed->str) != NULL;
+  gboolean longer = FALSE;
+
+  g_clear_handle_id (&self->typed_timeout, g_source_remove);
+  for (guint i = 0; i < fidget_taxonomy_get_n_actions (taxonomy); i++)
+    {
+      const char *code = fidget_taxonomy_get_action (taxonomy, i)->code;
+
+      if (strlen (code) > self->typed->len && g_str_has_prefix (code, self->typed->str))
+        longer = TRUE;
+    }
+
+  if (exact && !longer)
+    commit_typed (self);
+  else if (exact)
+    self->typed_timeout = g_timeout_add (CODE_COMPLETE_DELAY_MS, typed_timeout_cb, self);
+  else if (!longer && self->typed->len > 1)
+    {
+      /* Translators: %s is what was typed, e.g. "B9" */
+      g_autofree char *message = g_strdup_printf (_("There is no action %s"), self->typed->str);
+
+      clear_typed (self);
+      show_message (self, message);
+    }
+  else
+    update_typed (self);
+}
+
+static gboolean
+is_body_part_key (FidgetWorkspace *self,
+                  guint            keyval)
+{
+  guint32 c = gdk_keyval_to_unicode (keyval);
+  char code[2] = { 0 };
+
+  if (self->project == NULL || c == 0 || !g_ascii_isalpha ((char) c) || c > 127)
+    return FALSE;
+  code[0] = g_ascii_toupper ((char) c);
+  return fidget_taxonomy_lookup_body_part (fidget_project_get_taxonomy (self->project), code) != NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The picker                                                                                  */
+
+static void
+open_picker (FidgetWorkspace *self)
+{
+  if (self->video == NULL || self->project == NULL)
+    return;
+  if (self->mark_in >= 0)
+    self->pick_mode = PICK_CREATE;
+  else if (self->selected != NULL)
+    self->pick_mode = PICK_RELABEL;
+  else
+    {
+      show_message (self, _("Mark a start with I first, or select a segment to relabel"));
+      return;
+    }
+  clear_typed (self);
+  fidget_action_picker_present (self->picker);
+}
+
+static void
+on_action_chosen (FidgetActionPicker *picker,
+                  const char         *code,
+                  FidgetWorkspace    *self)
+{
+  if (self->pick_mode == PICK_CREATE && self->mark_in >= 0)
+    create_segment (self, code);
+  else
+    relabel_selected (self, code);
+  fidget_workspace_focus (self);
+}
+
+static void
+on_picker_shown (FidgetActionPicker *picker,
+                 FidgetWorkspace    *self)
+{
+  /* However it was opened, a choice makes the marked segment if there is one. */
+  self->pick_mode = self->mark_in >= 0 ? PICK_CREATE : PICK_RELABEL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Frames and playback                                                                         */
+
+typedef struct
+{
+  FidgetWorkspace *self;
+  guint            generation;
+  gint64           index;
+} FrameRequest;
+
+static void
+on_frame_ready (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FrameRequest *request = user_data;
+  FidgetWorkspace *self = request->self;
+  g_autoptr(FidgetFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+
+  frame = fidget_player_get_frame_finish (FIDGET_PLAYER (source), result, &error);
+
+  /* A video closed or switched since: its frames are not wanted. */
+  if (request->generation != self->generation || self->player == NULL)
+    goto out;
+
+  self->fetching = FALSE;
+  if (frame == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          fidget_workspace_stop_playing (self);
+          show_error (self, error->message);
+        }
+      goto out;
+    }
+
+  fidget_video_view_set_frame (self->video_view, frame, request->index);
+  self->shown = request->index;
+  update_position_label (self);
+  if (self->error_text != NULL)
+    show_error (self, NULL);
+
+  if (self->position != self->shown)
+    fidget_workspace_request_frame (self);
+
+out:
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+/* One request at a time: while one is decoding, later positions only update what is wanted,
+ * and the newest is fetched next. Holding a key never queues up stale frames. */
+static void
+fidget_workspace_request_frame (FidgetWorkspace *self)
+{
+  FrameRequest *request;
+
+  if (self->player == NULL || self->fetching || self->position == self->shown)
+    return;
+
+  request = g_new0 (FrameRequest, 1);
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  request->index = self->position;
+  self->fetching = TRUE;
+  fidget_player_get_frame_async (self->player, self->position, self->cancellable,
+                                 on_frame_ready, request);
+}
+
+static void
+set_position (FidgetWorkspace *self,
+              gint64           frame)
+{
+  gint64 count = frame_count (self);
+
+  frame = CLAMP (frame, 0, MAX (count - 1, 0));
+  if (frame == self->position)
+    return;
+  self->position = frame;
+  fidget_timeline_set_position (self->timeline, frame);
+  update_position_label (self);
+  if (self->mark_in >= 0 && self->mark_out < 0)
+    update_marks (self);
+  fidget_workspace_request_frame (self);
+  schedule_position_notify (self);
+}
+
+void
+fidget_workspace_seek (FidgetWorkspace *self,
+                       gint64           frame)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  set_position (self, frame);
+  /* Play goes on from the new place. */
+  if (self->playing)
+    {
+      self->play_start_frame = self->position;
+      self->play_start_us = g_get_monotonic_time ();
+    }
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (widget);
+  gint64 count = frame_count (self);
+  gint64 due;
+
+  if (!self->playing)
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  due = fidget_playback_frame_at (self->play_start_frame,
+                                  g_get_monotonic_time () - self->play_start_us, self->speed,
+                                  fps_num (self), fps_den (self), self->loop_start,
+                                  self->loop_end);
+  if (due >= count)
+    {
+      set_position (self, count - 1);
+      fidget_workspace_stop_playing (self);
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  set_position (self, due);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fidget_workspace_stop_playing (FidgetWorkspace *self)
+{
+  if (!self->playing)
+    return;
+  self->playing = FALSE;
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  update_play_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+}
+
+gboolean
+fidget_workspace_get_playing (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), FALSE);
+  return self->playing;
+}
+
+void
+fidget_workspace_set_playing (FidgetWorkspace *self,
+                              gboolean         playing)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  if (!playing)
+    {
+      fidget_workspace_stop_playing (self);
+      return;
+    }
+  if (self->playing || self->player == NULL)
+    return;
+
+  /* From the end, play starts again from the top (or the loop's start). */
+  if (self->position >= frame_count (self) - 1 && self->loop_end <= self->loop_start)
+    set_position (self, 0);
+  self->playing = TRUE;
+  self->play_start_frame = self->position;
+  self->play_start_us = g_get_monotonic_time ();
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_play_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+}
+
+double
+fidget_workspace_get_speed (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), 1.0);
+  return self->speed;
+}
+
+void
+fidget_workspace_set_speed (FidgetWorkspace *self,
+                            double           speed)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  speed = CLAMP (speed, 0.1, 2.0);
+  if (speed == self->speed)
+    return;
+  /* Re-anchor, so the playhead carries on from where it is at the new pace. */
+  if (self->playing)
+    {
+      self->play_start_frame = self->position;
+      self->play_start_us = g_get_monotonic_time ();
+    }
+  self->speed = speed;
+  update_speed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+}
+
+static void
+step (FidgetWorkspace *self,
+      gint64           frames)
+{
+  if (self->video == NULL)
+    return;
+  fidget_workspace_stop_playing (self);
+  set_position (self, self->position + frames);
+}
+
+static gint64
+step_size (FidgetWorkspace *self)
+{
+  return self->settings != NULL ? MAX (1, g_settings_get_int (self->settings, "step-frames")) : 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Opening a video                                                                             */
+
+typedef struct
+{
+  char             *path;
+  FidgetPlayerGrid  grid;
+} OpenData;
+
+static void
+open_data_free (gpointer data)
+{
+  OpenData *open = data;
+
+  g_free (open->path);
+  g_free (open);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *open = task_data;
+  GError *error = NULL;
+  FidgetPlayer *player = fidget_player_open (open->path, &open->grid, cancellable, &error);
+
+  if (player == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, player, g_object_unref);
+}
+
+static void
+on_player_opened (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (source);
+  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "generation"));
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 wanted = GPOINTER_TO_SIZE (user_data);
+  int par_n, par_d;
+
+  player = g_task_propagate_pointer (G_TASK (result), &error);
+  if (generation != self->generation || self->video == NULL)
+    return;
+  gtk_spinner_stop (self->loading_spinner);
+
+  if (player == NULL)
+    {
+      adw_status_page_set_description (self->unplayable_page, error->message);
+      gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
+      show_error (self, NULL);
+      return;
+    }
+
+  self->player = g_steal_pointer (&player);
+  fidget_player_get_pixel_aspect (self->player, &par_n, &par_d);
+  fidget_video_view_set_pixel_aspect (self->video_view, par_n, par_d);
+  fidget_video_view_reset_zoom (self->video_view);
+  gtk_stack_set_visible_child_name (self->video_stack, "video");
+  fidget_timeline_set_video (self->timeline, frame_count (self), fps_num (self), fps_den (self));
+
+  self->shown = -1;
+  self->position = -1;
+  set_position (self, wanted);
+  fidget_workspace_focus (self);
+}
+
+void
+fidget_workspace_close_video (FidgetWorkspace *self)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  fidget_workspace_stop_playing (self);
+  self->generation++;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->player);
+  g_clear_pointer (&self->video, fidget_video_free);
+  self->fetching = FALSE;
+  self->shown = -1;
+  self->position = 0;
+  self->mark_in = self->mark_out = -1;
+  clear_typed (self);
+  clear_loop (self);
+  select_segment (self, NULL);
+  fidget_video_view_set_frame (self->video_view, NULL, -1);
+  show_error (self, NULL);
+  reload_segments (self);
+  update_marks (self);
+  update_position_label (self);
+  update_annotator_banner (self);
+}
+
+void
+fidget_workspace_open_video (FidgetWorkspace *self,
+                             gint64           video_id,
+                             gint64           frame)
+{
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  OpenData *open;
+
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+  g_return_if_fail (self->project != NULL);
+
+  fidget_workspace_close_video (self);
+
+  video = fidget_project_get_video (self->project, video_id, &error);
+  if (video == NULL)
+    {
+      adw_status_page_set_description (self->unplayable_page, error->message);
+      gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
+      return;
+    }
+  self->video = g_steal_pointer (&video);
+  self->cancellable = g_cancellable_new ();
+  fidget_timeline_set_video (self->timeline, self->video->frame_count, fps_num (self),
+                             fps_den (self));
+  fidget_timeline_set_position (self->timeline, 0);
+  reload_segments (self);
+  update_position_label (self);
+  update_annotator_banner (self);
+
+  path = fidget_project_resolve_video_path (self->project, self->video);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      /* Translators: %s is the path the project has for a video */
+      g_autofree char *message = g_strdup_printf (_("The file is not where the project expects "
+                                                    "it: %s"), path != NULL ? path : self->video->path);
+
+      adw_status_page_set_description (self->unplayable_page, message);
+      gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->video_stack, "loading");
+  gtk_spinner_start (self->loading_spinner);
+
+  open = g_new0 (OpenData, 1);
+  open->path = g_steal_pointer (&path);
+  open->grid.fps_num = self->video->fps_num;
+  open->grid.fps_den = self->video->fps_den;
+  open->grid.frame_count = self->video->frame_count;
+
+  task = g_task_new (self, self->cancellable, on_player_opened, GSIZE_TO_POINTER (MAX (frame, 0)));
+  g_task_set_source_tag (task, fidget_workspace_open_video);
+  g_task_set_task_data (task, open, open_data_free);
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  g_task_run_in_thread (task, open_thread);
+}
+
+const FidgetVideo *
+fidget_workspace_get_video (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), NULL);
+  return self->video;
+}
+
+gint64
+fidget_workspace_get_position (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), 0);
+  return self->position;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Keys                                                                                        */
+
+static gboolean
+focus_is_text (FidgetWorkspace *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL)
+    return FALSE;
+  if (GTK_IS_EDITABLE (focus) || gtk_widget_get_ancestor (focus, FIDGET_TYPE_ACTION_PICKER) != NULL)
+    return TRUE;
+  /* The jump entry's popover, like the picker, keeps its keys. */
+  return gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL;
+}
+
+gboolean
+fidget_workspace_handle_key (FidgetWorkspace *self,
+                             guint            keyval,
+                             GdkModifierType  state)
+{
+  gboolean shift = (state & GDK_SHIFT_MASK) != 0;
+  gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), FALSE);
+
+  if (state & (GDK_ALT_MASK | GDK_SUPER_MASK | GDK_META_MASK))
+    return FALSE;
+
+  if (ctrl)
+    {
+      switch (keyval)
+        {
+        case GDK_KEY_z:
+          undo_or_redo (self, FALSE);
+          return TRUE;
+        case GDK_KEY_Z:
+          undo_or_redo (self, TRUE);
+          return TRUE;
+        case GDK_KEY_y:
+        case GDK_KEY_Y:
+          undo_or_redo (self, TRUE);
+          return TRUE;
+        case GDK_KEY_plus:
+        case GDK_KEY_equal:
+        case GDK_KEY_KP_Add:
+          fidget_timeline_zoom (self->timeline, 2.0, (double) self->position);
+          return TRUE;
+        case GDK_KEY_minus:
+        case GDK_KEY_KP_Subtract:
+          fidget_timeline_zoom (self->timeline, 0.5, (double) self->position);
+          return TRUE;
+        case GDK_KEY_0:
+        case GDK_KEY_KP_0:
+          fidget_timeline_zoom_to_fit (self->timeline);
+          return TRUE;
+        case GDK_KEY_j:
+        case GDK_KEY_J:
+          gtk_menu_button_popup (self->position_button);
+          gtk_widget_grab_focus (GTK_WIDGET (self->jump_entry));
+          return TRUE;
+        case GDK_KEY_Left:
+        case GDK_KEY_KP_Left:
+          step (self, -5 * frames_per_second (self));
+          return TRUE;
+        case GDK_KEY_Right:
+        case GDK_KEY_KP_Right:
+          step (self, 5 * frames_per_second (self));
+          return TRUE;
+        default:
+          return FALSE;
+        }
+    }
+
+  if (self->video == NULL)
+    return FALSE;
+
+  /* A digit continues a code being typed. */
+  if (self->typed->len > 0)
+    {
+      guint32 c = gdk_keyval_to_unicode (keyval);
+
+      if (c >= '0' && c <= '9')
+        {
+          g_string_append_c (self->typed, (char) c);
+          check_typed (self);
+          return TRUE;
+        }
+      if (keyval == GDK_KEY_BackSpace)
+        {
+          g_string_truncate (self->typed, self->typed->len - 1);
+          update_typed (self);
+          return TRUE;
+        }
+      if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
+        {
+          /* A complete code waiting for a longer one is taken as it is. */
+          if (fidget_taxonomy_lookup_action (fidget_project_get_taxonomy (self->project),
+                                             self->typed->str) != NULL)
+            commit_typed (self);
+          else
+            open_picker (self);
+          return TRUE;
+        }
+    }
+
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+    case GDK_KEY_KP_Space:
+      fidget_workspace_set_playing (self, !self->playing);
+      return TRUE;
+
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      step (self, -(shift ? frames_per_second (self) : step_size (self)));
+      return TRUE;
+
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      step (self, shift ? frames_per_second (self) : step_size (self));
+      return TRUE;
+
+    case GDK_KEY_Page_Up:
+      step (self, -5 * frames_per_second (self));
+      return TRUE;
+
+    case GDK_KEY_Page_Down:
+      step (self, 5 * frames_per_second (self));
+      return TRUE;
+
+    case GDK_KEY_Home:
+      step (self, -self->position);
+      return TRUE;
+
+    case GDK_KEY_End:
+      step (self, frame_count (self));
+      return TRUE;
+
+    case GDK_KEY_i:
+    case GDK_KEY_I:
+      set_mark (self, FALSE);
+      return TRUE;
+
+    case GDK_KEY_o:
+    case GDK_KEY_O:
+      set_mark (self, TRUE);
+      return TRUE;
+
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+      open_picker (self);
+      return TRUE;
+
+    case GDK_KEY_bracketleft:
+      nudge_selected (self, FALSE, -1);
+      return TRUE;
+
+    case GDK_KEY_bracketright:
+      nudge_selected (self, FALSE, 1);
+      return TRUE;
+
+    case GDK_KEY_braceleft:
+      nudge_selected (self, TRUE, -1);
+      return TRUE;
+
+    case GDK_KEY_braceright:
+      nudge_selected (self, TRUE, 1);
+      return TRUE;
+
+    case GDK_KEY_Tab:
+    case GDK_KEY_KP_Tab:
+      select_neighbour (self, !shift);
+      return TRUE;
+
+    case GDK_KEY_ISO_Left_Tab:
+      select_neighbour (self, FALSE);
+      return TRUE;
+
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete:
+    case GDK_KEY_BackSpace:
+      delete_selected (self);
+      return TRUE;
+
+    case GDK_KEY_l:
+    case GDK_KEY_L:
+      toggle_loop (self);
+      return TRUE;
+
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      change_speed (self, 1);
+      return TRUE;
+
+    case GDK_KEY_minus:
+    case GDK_KEY_underscore:
+    case GDK_KEY_KP_Subtract:
+      change_speed (self, -1);
+      return TRUE;
+
+    case GDK_KEY_Escape:
+      /* One thing at a time: the code typed, the marks, the selection, the loop. */
+      if (self->typed->len > 0)
+        clear_typed (self);
+      else if (self->mark_in >= 0 || self->mark_out >= 0)
+        {
+          self->mark_in = self->mark_out = -1;
+          update_marks (self);
+        }
+      else if (self->selected != NULL)
+        select_segment (self, NULL);
+      else if (self->loop_end > self->loop_start)
+        clear_loop (self);
+      else
+        return FALSE;
+      return TRUE;
+
+    default:
+      break;
+    }
+
+  if (is_body_part_key (self, keyval))
+    {
+      g_string_truncate (self->typed, 0);
+      g_string_append_c (self->typed, g_ascii_toupper ((char) gdk_keyval_to_unicode (keyval)));
+      g_clear_handle_id (&self->typed_timeout, g_source_remove);
+      update_typed (self);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                FidgetWorkspace       *self)
+{
+  if (focus_is_text (self))
+    {
+      /* Escape leaves a text field for the shortcuts, unless a popover wants it. */
+      if (keyval == GDK_KEY_Escape)
+        {
+          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+          GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+          if (focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) == NULL)
+            {
+              fidget_workspace_focus (self);
+              return TRUE;
+            }
+        }
+      return FALSE;
+    }
+  return fidget_workspace_handle_key (self, keyval, state);
+}
+
+void
+fidget_workspace_focus (FidgetWorkspace *self)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->video_view));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Widget actions                                                                              */
+
+static void
+action_play (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (widget);
+
+  fidget_workspace_set_playing (self, !self->playing);
+}
+
+static void
+action_step (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (widget);
+
+  step (self, g_str_equal (name, "workspace.step-back") ? -step_size (self) : step_size (self));
+}
+
+static void
+action_speed (GtkWidget  *widget,
+              const char *name,
+              GVariant   *parameter)
+{
+  change_speed (FIDGET_WORKSPACE (widget), g_str_equal (name, "workspace.speed-up") ? 1 : -1);
+}
+
+static void
+action_loop (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  toggle_loop (FIDGET_WORKSPACE (widget));
+}
+
+static void
+action_undo (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  undo_or_redo (FIDGET_WORKSPACE (widget), g_str_equal (name, "workspace.redo"));
+}
+
+static void
+action_pick (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  open_picker (FIDGET_WORKSPACE (widget));
+}
+
+static void
+action_zoom (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (widget);
+
+  if (g_str_equal (name, "workspace.zoom-fit"))
+    fidget_timeline_zoom_to_fit (self->timeline);
+  else
+    fidget_timeline_zoom (self->timeline, g_str_equal (name, "workspace.zoom-in") ? 2.0 : 0.5,
+                          (double) self->position);
+}
+
+static void
+action_dismiss_error (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *parameter)
+{
+  show_error (FIDGET_WORKSPACE (widget), NULL);
+}
+
+static void
+on_jump_activate (GtkEntry        *entry,
+                  FidgetWorkspace *self)
+{
+  gint64 frame;
+
+  if (!fidget_parse_position (gtk_editable_get_text (GTK_EDITABLE (entry)), fps_num (self),
+                              fps_den (self), &frame))
+    {
+      show_message (self, _("Type a frame number such as 120, or a time such as 1:02.50"));
+      return;
+    }
+  gtk_popover_popdown (self->jump_popover);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  fidget_workspace_seek (self, frame);
+  fidget_workspace_focus (self);
+}
+
+static void
+on_timeline_seek (FidgetTimeline  *timeline,
+                  gint64           frame,
+                  FidgetWorkspace *self)
+{
+  fidget_workspace_seek (self, frame);
+}
+
+static void
+on_timeline_selected (FidgetTimeline  *timeline,
+                      GParamSpec      *pspec,
+                      FidgetWorkspace *self)
+{
+  const char *uuid = fidget_timeline_get_selected (timeline);
+
+  if (g_strcmp0 (uuid, self->selected) != 0)
+    select_segment (self, uuid);
+}
+
+static void
+on_segment_edited (FidgetTimeline  *timeline,
+                   const char      *uuid,
+                   gint64           start,
+                   gint64           end,
+                   FidgetWorkspace *self)
+{
+  FidgetSegment values = { 0 };
+
+  values.start_frame = start;
+  values.end_frame = end;
+  select_segment (self, uuid);
+  if (!update_selected (self, &values, FIDGET_SEGMENT_FIELD_START | FIDGET_SEGMENT_FIELD_END,
+                        _("The segment was not moved")))
+    reload_segments (self);   /* back to where the store has it */
+}
+
+static void
+on_inspector_refused (FidgetInspector *inspector,
+                      const GError    *error,
+                      FidgetWorkspace *self)
+{
+  show_refusal (self, _("The change was not saved"), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+void
+fidget_workspace_set_project (FidgetWorkspace *self,
+                              FidgetProject   *project)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  if (self->project == project)
+    return;
+  fidget_workspace_close_video (self);
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
+  g_set_object (&self->project, project);
+
+  fidget_inspector_set_project (self->inspector, project);
+  if (project != NULL)
+    {
+      FidgetTaxonomy *taxonomy = fidget_project_get_taxonomy (project);
+
+      self->changed_id = g_signal_connect (project, "changed", G_CALLBACK (on_project_changed), self);
+      fidget_timeline_set_taxonomy (self->timeline, taxonomy);
+      fidget_action_picker_set_taxonomy (self->picker, taxonomy);
+    }
+}
+
+void
+fidget_workspace_set_annotator (FidgetWorkspace *self,
+                                const char      *annotator)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  if (annotator != NULL && annotator[0] == '\0')
+    annotator = NULL;
+  if (g_strcmp0 (annotator, self->annotator) == 0)
+    return;
+  g_free (self->annotator);
+  self->annotator = g_strdup (annotator);
+  reload_segments (self);
+  update_annotator_banner (self);
+}
+
+void
+fidget_workspace_set_show_others (FidgetWorkspace *self,
+                                  gboolean         show)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  self->show_others = show;
+  update_others_lane (self);
+}
+
+/* Private accessors */
+
+FidgetTimeline *
+fidget_workspace_get_timeline (FidgetWorkspace *self)
+{
+  return self->timeline;
+}
+
+FidgetVideoView *
+fidget_workspace_get_video_view (FidgetWorkspace *self)
+{
+  return self->video_view;
+}
+
+FidgetInspector *
+fidget_workspace_get_inspector (FidgetWorkspace *self)
+{
+  return self->inspector;
+}
+
+FidgetActionPicker *
+fidget_workspace_get_picker (FidgetWorkspace *self)
+{
+  return self->picker;
+}
+
+GtkEventController *
+fidget_workspace_get_key_controller (FidgetWorkspace *self)
+{
+  return self->keys;
+}
+
+gint64
+fidget_workspace_get_shown_frame (FidgetWorkspace *self)
+{
+  return self->shown;
+}
+
+gboolean
+fidget_workspace_is_settled (FidgetWorkspace *self)
+{
+  return self->player != NULL && !self->fetching && self->shown == self->position;
+}
+
+void
+fidget_workspace_get_marks (FidgetWorkspace *self,
+                            gint64          *in_frame,
+                            gint64          *out_frame)
+{
+  if (in_frame != NULL)
+    *in_frame = self->mark_in;
+  if (out_frame != NULL)
+    *out_frame = self->mark_out;
+}
+
+const char *
+fidget_workspace_get_selected (FidgetWorkspace *self)
+{
+  return self->selected;
+}
+
+void
+fidget_workspace_get_loop (FidgetWorkspace *self,
+                           gint64          *start,
+                           gint64          *end)
+{
+  if (start != NULL)
+    *start = self->loop_start;
+  if (end != NULL)
+    *end = self->loop_end;
+}
+
+const char *
+fidget_workspace_get_error (FidgetWorkspace *self)
+{
+  return self->error_text;
+}
+
+const char *
+fidget_workspace_get_last_message (FidgetWorkspace *self)
+{
+  return self->last_message;
+}
+
+const char *
+fidget_workspace_get_typed_code (FidgetWorkspace *self)
+{
+  return self->typed->str;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+fidget_workspace_dispose (GObject *object)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (object);
+
+  fidget_workspace_stop_playing (self);
+  self->generation++;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->typed_timeout, g_source_remove);
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
+
+  if (self->picker != NULL)
+    {
+      gtk_menu_button_set_popover (self->picker_button, NULL);
+      self->picker = NULL;
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), FIDGET_TYPE_WORKSPACE);
+
+  g_clear_object (&self->player);
+  g_clear_object (&self->project);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->mine, g_ptr_array_unref);
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fidget_workspace_parent_class)->dispose (object);
+}
+
+static void
+fidget_workspace_finalize (GObject *object)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (object);
+
+  g_clear_pointer (&self->video, fidget_video_free);
+  g_clear_pointer (&self->annotator, g_free);
+  g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->error_text, g_free);
+  g_clear_pointer (&self->last_message, g_free);
+  g_string_free (self->typed, TRUE);
+
+  G_OBJECT_CLASS (fidget_workspace_parent_class)->finalize (object);
+}
+
+static void
+fidget_workspace_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (object);
+
+  switch (prop_id)
+    {
+    case PROP_POSITION:
+      g_value_set_int64 (value, self->position);
+      break;
+
+    case PROP_PLAYING:
+      g_value_set_boolean (value, self->playing);
+      break;
+
+    case PROP_SPEED:
+      g_value_set_double (value, self->speed);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fidget_workspace_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (object);
+
+  switch (prop_id)
+    {
+    case PROP_POSITION:
+      fidget_workspace_seek (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_PLAYING:
+      fidget_workspace_set_playing (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SPEED:
+      fidget_workspace_set_speed (self, g_value_get_double (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fidget_workspace_class_init (FidgetWorkspaceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fidget_workspace_dispose;
+  object_class->finalize = fidget_workspace_finalize;
+  object_class->get_property = fidget_workspace_get_property;
+  object_class->set_property = fidget_workspace_set_property;
+
+  properties[PROP_POSITION] =
+    g_param_spec_int64 ("position", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PLAYING] =
+    g_param_spec_boolean ("playing", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL,
+                         0.1, 2.0, 1.0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FIDGET_TYPE_VIDEO_VIEW);
+  g_type_ensure (FIDGET_TYPE_TIMELINE);
+  g_type_ensure (FIDGET_TYPE_INSPECTOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fidget/Fidget/fidget-workspace.ui");
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, paned);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, video_stack);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, video_view);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, unplayable_page);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, annotator_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, code_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, play_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, position_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, position_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, jump_popover);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, jump_entry);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, marks_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, picker_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, loop_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, speed_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, timeline);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, inspector);
+
+  gtk_widget_class_install_action (widget_class, "workspace.play", NULL, action_play);
+  gtk_widget_class_install_action (widget_class, "workspace.step-back", NULL, action_step);
+  gtk_widget_class_install_action (widget_class, "workspace.step-forward", NULL, action_step);
+  gtk_widget_class_install_action (widget_class, "workspace.speed-up", NULL, action_speed);
+  gtk_widget_class_install_action (widget_class, "workspace.speed-down", NULL, action_speed);
+  gtk_widget_class_install_action (widget_class, "workspace.loop", NULL, action_loop);
+  gtk_widget_class_install_action (widget_class, "workspace.undo", NULL, action_undo);
+  gtk_widget_class_install_action (widget_class, "workspace.redo", NULL, action_undo);
+  gtk_widget_class_install_action (widget_class, "workspace.pick-action", NULL, action_pick);
+  gtk_widget_class_install_action (widget_class, "workspace.zoom-in", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "workspace.zoom-out", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "workspace.zoom-fit", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "workspace.dismiss-error", NULL,
+                                   action_dismiss_error);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "workspace");
+}
+
+static void
+fidget_workspace_init (FidgetWorkspace *self)
+{
+  g_auto(GStrv) recent = NULL;
+
+  self->typed = g_string_new (NULL);
+  self->mark_in = self->mark_out = -1;
+  self->loop_start = self->loop_end = -1;
+  self->shown = -1;
+  self->speed = 1.0;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = fidget_settings_new ();
+  if (self->settings != NULL)
+    {
+      self->speed = CLAMP (g_settings_get_double (self->settings, "default-speed"), 0.1, 2.0);
+      recent = g_settings_get_strv (self->settings, "recent-actions");
+    }
+
+  self->picker = FIDGET_ACTION_PICKER (fidget_action_picker_new ());
+  fidget_action_picker_set_recent (self->picker, (const char * const *) recent);
+  gtk_menu_button_set_popover (self->picker_button, GTK_WIDGET (self->picker));
+  g_signal_connect (self->picker, "action-chosen", G_CALLBACK (on_action_chosen), self);
+  g_signal_connect (self->picker, "show", G_CALLBACK (on_picker_shown), self);
+
+  g_signal_connect (self->jump_entry, "activate", G_CALLBACK (on_jump_activate), self);
+  g_signal_connect (self->timeline, "seek", G_CALLBACK (on_timeline_seek), self);
+  g_signal_connect (self->timeline, "notify::selected", G_CALLBACK (on_timeline_selected), self);
+  g_signal_connect (self->timeline, "segment-edited", G_CALLBACK (on_segment_edited), self);
+  g_signal_connect (self->inspector, "refused", G_CALLBACK (on_inspector_refused), self);
+
+  /* Capture: the shortcuts come before whatever has the focus (a button would take Space),
+   * except text fields, which on_key_pressed() leaves alone. */
+  self->keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (self->keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), self->keys);
+
+  update_speed (self);
+  update_marks (self);
+  update_play_button (self);
+  update_position_label (self);
+  update_annotator_banner (self);
+  reload_segments (self);
+}
+
+GtkWidget *
+fidget_workspace_new (void)
+{
+  return g_object_new (FIDGET_TYPE_WORKSPACE, NULL);
+}

@@ -1,0 +1,1753 @@
+/* fidget-player.c: exact frames of a video, by index, from our own decoding pipeline
+ *
+ * The pipeline is filesrc ! decodebin ! videoconvert ! appsink (I420), left in PLAYING with
+ * the sink unsynchronised: the decoder runs ahead of the reader by a few pictures and waits,
+ * so reading the next picture costs nothing and a flushing, accurate seek lands on any frame.
+ * Pictures are cached as they were decoded (I420 is 2.7 times smaller than BGRA, which is what
+ * lets a 1080p cache hold enough frames for backward steps) and converted to BGRA when handed
+ * out. Stepping backward past the cache decodes a whole chunk of earlier frames in one seek,
+ * so the next steps back are cache hits.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <gst/app/app.h>
+#include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
+
+#include "fidget-player.h"
+
+#define DEFAULT_CACHE_BUDGET   ((gsize) 256 * 1024 * 1024)
+/* How long a pull waits before it looks at the bus again. */
+#define PULL_POLL              (50 * GST_MSECOND)
+/* No picture and no message for this long: the pipeline has hung (a damaged file can make a
+ * demuxer spin, and decodebin 1.22 may swallow an early error; see fidget-probe.c). */
+#define STALL_TIMEOUT_US       (15 * G_USEC_PER_SEC)
+/* BGRA conversions kept, for the frame on screen and the ones just left. */
+#define HOT_FRAMES             4
+/* Frames read forward rather than seeking: decoding a second of pictures costs about what
+ * a seek to a keyframe and decoding up to the target does. */
+#define FORWARD_REACH_SECONDS  1
+/* How far a backward step decodes at once, bounded by the cache's size. */
+#define BACKFILL_MIN           8
+#define BACKFILL_MAX           150
+#define MAX_RESEEKS            4
+
+/* ------------------------------------------------------------------------------------------ */
+/* The frame grid                                                                              */
+
+gint64
+fidget_frame_to_ns (gint64 frame,
+                    int    fps_num,
+                    int    fps_den)
+{
+  g_return_val_if_fail (fps_num > 0 && fps_den > 0, 0);
+
+  if (frame < 0)
+    return -(gint64) gst_util_uint64_scale ((guint64) -frame, GST_SECOND * (guint64) fps_den,
+                                            (guint64) fps_num);
+  return (gint64) gst_util_uint64_scale ((guint64) frame, GST_SECOND * (guint64) fps_den,
+                                         (guint64) fps_num);
+}
+
+gint64
+fidget_ns_to_frame (gint64 ns,
+                    int    fps_num,
+                    int    fps_den)
+{
+  gint64 frame;
+
+  g_return_val_if_fail (fps_num > 0 && fps_den > 0, 0);
+
+  if (ns < 0)
+    frame = -(gint64) gst_util_uint64_scale_ceil ((guint64) -ns, (guint64) fps_num,
+                                                  GST_SECOND * (guint64) fps_den);
+  else
+    frame = (gint64) gst_util_uint64_scale ((guint64) ns, (guint64) fps_num,
+                                            GST_SECOND * (guint64) fps_den);
+
+  /* Frame starts are rounded down to whole nanoseconds (fidget_frame_to_ns): the start of
+   * frame + 1 may lie up to a nanosecond before its exact value, and belongs to it. */
+  if (fidget_frame_to_ns (frame + 1, fps_num, fps_den) <= ns)
+    frame++;
+  return frame;
+}
+
+gint64
+fidget_ns_to_nearest_frame (gint64 ns,
+                            int    fps_num,
+                            int    fps_den)
+{
+  g_return_val_if_fail (fps_num > 0 && fps_den > 0, 0);
+
+  if (ns < 0)
+    return -(gint64) gst_util_uint64_scale_round ((guint64) -ns, (guint64) fps_num,
+                                                  GST_SECOND * (guint64) fps_den);
+  return (gint64) gst_util_uint64_scale_round ((guint64) ns, (guint64) fps_num,
+                                               GST_SECOND * (guint64) fps_den);
+}
+
+gint64
+fidget_playback_frame_at (gint64 start_frame,
+                          gint64 elapsed_us,
+                          double speed,
+                          int    fps_num,
+                          int    fps_den,
+                          gint64 loop_start,
+                          gint64 loop_end)
+{
+  gint64 media_us;
+  gint64 frame;
+
+  g_return_val_if_fail (fps_num > 0 && fps_den > 0, start_frame);
+
+  speed = CLAMP (speed, 0.1, 2.0);
+  media_us = (gint64) ((double) MAX (elapsed_us, 0) * speed);
+  frame = start_frame + (gint64) gst_util_uint64_scale ((guint64) media_us, (guint64) fps_num,
+                                                        (guint64) G_USEC_PER_SEC * fps_den);
+
+  /* Play runs from where it started to the loop's end, then round the whole loop. */
+  if (loop_end > loop_start && frame >= loop_end)
+    frame = loop_start + (frame - loop_end) % (loop_end - loop_start);
+  return frame;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Frames handed out                                                                           */
+
+struct _FidgetFrame
+{
+  gatomicrefcount  ref_count;
+  gint64           index;
+  gint64           pts;
+  int              width;
+  int              height;
+  int              stride;
+  GstBuffer       *buffer;
+  GstMapInfo       map;
+};
+
+G_DEFINE_BOXED_TYPE (FidgetFrame, fidget_frame, fidget_frame_ref, fidget_frame_unref)
+
+static FidgetFrame *
+fidget_frame_new (GstBuffer *buffer,
+                  gint64     index,
+                  gint64     pts,
+                  int        width,
+                  int        height,
+                  int        stride)
+{
+  FidgetFrame *self = g_new0 (FidgetFrame, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->buffer = buffer;
+  self->index = index;
+  self->pts = pts;
+  self->width = width;
+  self->height = height;
+  self->stride = stride;
+  if (!gst_buffer_map (buffer, &self->map, GST_MAP_READ))
+    g_error ("Cannot map a frame buffer of %" G_GSIZE_FORMAT " bytes",
+             gst_buffer_get_size (buffer));
+  return self;
+}
+
+FidgetFrame *
+fidget_frame_ref (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+fidget_frame_unref (FidgetFrame *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      gst_buffer_unmap (self->buffer, &self->map);
+      gst_buffer_unref (self->buffer);
+      g_free (self);
+    }
+}
+
+gint64
+fidget_frame_get_index (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->index;
+}
+
+gint64
+fidget_frame_get_pts (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->pts;
+}
+
+int
+fidget_frame_get_width (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->width;
+}
+
+int
+fidget_frame_get_height (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->height;
+}
+
+int
+fidget_frame_get_stride (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->stride;
+}
+
+const guint8 *
+fidget_frame_get_data (FidgetFrame *self,
+                       gsize       *size)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (size != NULL)
+    *size = self->map.size;
+  return self->map.data;
+}
+
+GstBuffer *
+fidget_frame_get_buffer (FidgetFrame *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return gst_buffer_ref (self->buffer);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The player                                                                                  */
+
+typedef struct
+{
+  gint64        own;      /* the frame the picture belongs to (nearest start to its time) */
+  gint64        from;     /* first frame it is shown for: own, or 0 for a late first picture */
+  gint64        until;    /* one past the last frame it is shown for; -1 while unknown */
+  GstClockTime  pts;      /* stream time */
+  GstBuffer    *buffer;   /* as decoded (I420), our own copy */
+  GstCaps      *caps;
+  gsize         size;
+  guint64       used;     /* LRU tick */
+  FidgetFrame  *bgra;     /* converted, while hot */
+} CacheEntry;
+
+struct _FidgetPlayer
+{
+  GObject             parent_instance;
+
+  GMutex              lock;          /* one request at a time; guards all below */
+
+  char               *path;
+  char               *display;
+  GstElement         *pipeline;
+  GstElement         *appsink;
+  GstElement         *convert;
+
+  int                 width;
+  int                 height;
+  int                 par_n;
+  int                 par_d;
+  int                 fps_num;
+  int                 fps_den;
+  gint64              frame_count;
+  GstClockTime        origin;
+  GstClockTime        half_period;
+
+  /* Written by streaming threads under @stream_lock. */
+  GMutex              stream_lock;
+  GError             *stream_error;
+  char               *stream_error_source;
+  GPtrArray          *missing;        /* descriptions of missing decoders */
+  char               *undecodable;    /* caps of a video pad left without a decoder */
+  gboolean            have_video;
+  gboolean            no_more_pads;
+
+  /* Reading position: the last picture pulled since the last seek. */
+  CacheEntry         *cursor;
+  CacheEntry         *held;           /* the picture read before the cursor, while reading on */
+  gint64              seek_frame;     /* frame the last seek aimed at */
+  gint64              keep_from;      /* pictures before this frame are not cached */
+  GstClockTime        seek_target;    /* stream time the last seek went to */
+  gint64              skip_before;    /* stream time, under @stream_lock; see on_decoder_input() */
+  gint                skipped;        /* atomic: pictures never decoded */
+  gboolean            seek_from_start;
+  GstSample          *pending;        /* the last picture passed over, not yet cached */
+  gint64              pending_own;
+  GstClockTime        pending_time;
+  gboolean            at_eos;
+  gboolean            needs_restart;  /* after a stream error */
+
+  GTree              *cache;          /* &entry->own -> CacheEntry */
+  gsize               budget;
+  gsize               bytes;
+  guint64             tick;
+  gint64              playhead;
+  GQueue              hot;            /* entries holding a BGRA frame, most recent first */
+
+  GstVideoConverter  *converter;
+  GstVideoInfo        converter_in;
+
+  FidgetPlayerStats   stats;
+};
+
+G_DEFINE_FINAL_TYPE (FidgetPlayer, fidget_player, G_TYPE_OBJECT)
+
+static int
+compare_frames (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static void
+cache_entry_free (gpointer data)
+{
+  CacheEntry *entry = data;
+
+  g_clear_pointer (&entry->bgra, fidget_frame_unref);
+  gst_clear_buffer (&entry->buffer);
+  gst_clear_caps (&entry->caps);
+  g_free (entry);
+}
+
+static void
+fidget_player_dispose (GObject *object)
+{
+  FidgetPlayer *self = FIDGET_PLAYER (object);
+
+  if (self->pipeline != NULL)
+    {
+      g_autoptr(GstBus) bus = gst_element_get_bus (self->pipeline);
+
+      /* Joins the streaming threads, so the bus handler below sees nothing more. */
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+    }
+  gst_clear_object (&self->pipeline);
+  gst_clear_object (&self->appsink);
+  gst_clear_object (&self->convert);
+
+  G_OBJECT_CLASS (fidget_player_parent_class)->dispose (object);
+}
+
+static void
+fidget_player_finalize (GObject *object)
+{
+  FidgetPlayer *self = FIDGET_PLAYER (object);
+
+  g_queue_clear (&self->hot);
+  g_clear_pointer (&self->pending, gst_sample_unref);
+  g_clear_pointer (&self->cache, g_tree_unref);
+  g_clear_pointer (&self->converter, gst_video_converter_free);
+  g_clear_error (&self->stream_error);
+  g_clear_pointer (&self->stream_error_source, g_free);
+  g_clear_pointer (&self->missing, g_ptr_array_unref);
+  g_clear_pointer (&self->undecodable, g_free);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->display, g_free);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->stream_lock);
+
+  G_OBJECT_CLASS (fidget_player_parent_class)->finalize (object);
+}
+
+static void
+fidget_player_class_init (FidgetPlayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fidget_player_dispose;
+  object_class->finalize = fidget_player_finalize;
+}
+
+static void
+fidget_player_init (FidgetPlayer *self)
+{
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->stream_lock);
+  self->cache = g_tree_new_full (compare_frames, NULL, NULL, cache_entry_free);
+  self->budget = DEFAULT_CACHE_BUDGET;
+  self->skip_before = -1;
+  self->missing = g_ptr_array_new_with_free_func (g_free);
+  self->par_n = self->par_d = 1;
+  g_queue_init (&self->hot);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Streaming-thread callbacks                                                                  */
+
+static GstBusSyncReply
+on_bus_message (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  FidgetPlayer *self = user_data;
+
+  /* Nobody runs a main loop on this bus: what matters is noted here and the rest dropped,
+   * so messages never pile up. */
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      g_mutex_lock (&self->stream_lock);
+      if (self->stream_error == NULL)
+        {
+          gst_message_parse_error (message, &self->stream_error, NULL);
+          self->stream_error_source = g_strdup (GST_MESSAGE_SRC_NAME (message));
+        }
+      g_mutex_unlock (&self->stream_lock);
+      break;
+
+    case GST_MESSAGE_ELEMENT:
+      if (gst_is_missing_plugin_message (message))
+        {
+          char *description = gst_missing_plugin_message_get_description (message);
+
+          g_mutex_lock (&self->stream_lock);
+          g_ptr_array_add (self->missing, description);
+          g_mutex_unlock (&self->stream_lock);
+        }
+      break;
+
+    default:
+      break;
+    }
+  return GST_BUS_DROP;
+}
+
+static gboolean
+on_autoplug_continue (GstElement *decodebin,
+                      GstPad     *pad,
+                      GstCaps    *caps,
+                      gpointer    user_data)
+{
+  /* Only the picture is decoded: sound and subtitles leave decodebin as they are stored and
+   * end in a fakesink, which costs nothing. */
+  if (caps != NULL && gst_caps_get_size (caps) > 0)
+    {
+      const char *name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+
+      if (!g_str_has_prefix (name, "video/") && !g_str_has_prefix (name, "image/") &&
+          !g_str_has_prefix (name, "application/") && !g_str_has_prefix (name, "unknown/"))
+        return FALSE;
+      if (g_str_has_prefix (name, "application/x-ssa") ||
+          g_str_has_prefix (name, "application/x-ass") ||
+          g_str_has_prefix (name, "application/x-subtitle"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_pad_added (GstElement *decodebin,
+              GstPad     *pad,
+              gpointer    user_data)
+{
+  FidgetPlayer *self = user_data;
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  const char *name = "";
+  gboolean take = FALSE;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  if (caps != NULL && gst_caps_get_size (caps) > 0)
+    name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+
+  g_mutex_lock (&self->stream_lock);
+  if (g_str_equal (name, "video/x-raw") && !self->have_video)
+    {
+      self->have_video = TRUE;
+      take = TRUE;
+    }
+  else if (g_str_has_prefix (name, "video/") && !g_str_equal (name, "video/x-raw") &&
+           self->undecodable == NULL)
+    {
+      g_autofree char *description = gst_pb_utils_get_codec_description (caps);
+
+      self->undecodable = g_steal_pointer (&description);
+    }
+  g_mutex_unlock (&self->stream_lock);
+
+  if (take)
+    {
+      g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (self->convert, "sink");
+
+      if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+        g_warning ("Cannot link the decoded video of %s to the player", self->display);
+    }
+  else
+    {
+      GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+      g_autoptr(GstPad) sinkpad = NULL;
+
+      /* Every other stream gets a sink, so none stops the demuxer with not-linked. */
+      g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
+      gst_bin_add (GST_BIN (self->pipeline), sink);
+      sinkpad = gst_element_get_static_pad (sink, "sink");
+      gst_pad_link (pad, sinkpad);
+      gst_element_sync_state_with_parent (sink);
+    }
+}
+
+static void
+on_no_more_pads (GstElement *decodebin,
+                 gpointer    user_data)
+{
+  FidgetPlayer *self = user_data;
+
+  g_mutex_lock (&self->stream_lock);
+  self->no_more_pads = TRUE;
+  g_mutex_unlock (&self->stream_lock);
+}
+
+/* What the decoder's input looks like, for on_decoder_input(). */
+typedef struct
+{
+  FidgetPlayer *self;
+  GstSegment    segment;
+  gboolean      h264;
+  gboolean      avc;          /* length-prefixed NAL units, else start codes */
+  guint         length_size;  /* bytes of each NAL unit's length prefix */
+} DecoderTap;
+
+/* Whether an H.264 access unit holds a picture that others may refer to. Unknown layouts
+ * count as references: a picture is only left out when that is certainly harmless. */
+static gboolean
+h264_access_unit_is_reference (DecoderTap *tap,
+                               GstBuffer  *buffer)
+{
+  GstMapInfo map;
+  gboolean reference = TRUE;
+  gboolean found = FALSE;
+  gsize at = 0;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return TRUE;
+
+  while (!found)
+    {
+      gsize nal = 0;
+      gsize next = 0;
+
+      if (tap->avc)
+        {
+          gsize length = 0;
+
+          if (at + tap->length_size >= map.size)
+            break;
+          for (guint i = 0; i < tap->length_size; i++)
+            length = (length << 8) | map.data[at + i];
+          nal = at + tap->length_size;
+          next = nal + length;
+        }
+      else
+        {
+          /* The next start code 00 00 01, and the one after it. */
+          while (at + 3 < map.size &&
+                 !(map.data[at] == 0 && map.data[at + 1] == 0 && map.data[at + 2] == 1))
+            at++;
+          if (at + 3 >= map.size)
+            break;
+          nal = at + 3;
+          next = nal;
+          while (next + 3 < map.size &&
+                 !(map.data[next] == 0 && map.data[next + 1] == 0 && map.data[next + 2] == 1))
+            next++;
+        }
+
+      if (nal < map.size)
+        {
+          guint type = map.data[nal] & 0x1f;
+
+          /* Slices of a picture (1) or of an IDR picture (5) carry nal_ref_idc. */
+          if (type == 1 || type == 5)
+            {
+              reference = type == 5 || ((map.data[nal] >> 5) & 3) != 0;
+              found = TRUE;
+            }
+        }
+      if (next <= at)
+        break;
+      at = next;
+    }
+
+  gst_buffer_unmap (buffer, &map);
+  return reference || !found;
+}
+
+/* Before a seek's target, the decoder only decodes: its pictures are dropped on output. A
+ * picture that no other picture refers to (most B-frames) need not be decoded at all, and
+ * leaving it out changes no other picture, so the one shown stays exact. On 1080p H.264 this
+ * roughly halves the cost of a seek. */
+static GstPadProbeReturn
+on_decoder_input (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  DecoderTap *tap = user_data;
+  FidgetPlayer *self = tap->self;
+
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+      if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
+        gst_event_copy_segment (event, &tap->segment);
+      else if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+        {
+          GstCaps *caps;
+          GstStructure *s;
+          const char *format;
+          const GValue *codec_data;
+
+          gst_event_parse_caps (event, &caps);
+          s = gst_caps_get_structure (caps, 0);
+          tap->h264 = gst_structure_has_name (s, "video/x-h264");
+          format = gst_structure_get_string (s, "stream-format");
+          tap->avc = g_strcmp0 (format, "avc") == 0;
+          tap->length_size = 4;
+          codec_data = gst_structure_get_value (s, "codec_data");
+          if (tap->avc && codec_data != NULL && G_VALUE_HOLDS (codec_data, GST_TYPE_BUFFER))
+            {
+              GstBuffer *config = gst_value_get_buffer (codec_data);
+              guint8 byte;
+
+              if (gst_buffer_extract (config, 4, &byte, 1) == 1)
+                tap->length_size = (byte & 3) + 1;
+            }
+        }
+      return GST_PAD_PROBE_OK;
+    }
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+      GstClockTime pts = GST_BUFFER_PTS (buffer);
+      guint64 stream_time = 0;
+      gint64 before;
+      int sign;
+
+      if (!tap->h264 || !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) ||
+          !GST_CLOCK_TIME_IS_VALID (pts) || tap->segment.format != GST_FORMAT_TIME)
+        return GST_PAD_PROBE_OK;
+
+      g_mutex_lock (&self->stream_lock);
+      before = self->skip_before;
+      g_mutex_unlock (&self->stream_lock);
+      if (before < 0)
+        return GST_PAD_PROBE_OK;
+
+      /* Pictures before the segment's start are the ones in question: the _full variant
+       * maps those too. */
+      sign = gst_segment_to_stream_time_full (&tap->segment, GST_FORMAT_TIME, pts, &stream_time);
+      if (sign == 0 || (sign > 0 && (gint64) stream_time >= before) ||
+          h264_access_unit_is_reference (tap, buffer))
+        return GST_PAD_PROBE_OK;
+
+      g_atomic_int_inc (&self->skipped);
+      return GST_PAD_PROBE_DROP;
+    }
+
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_deep_element_added (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       gpointer    user_data)
+{
+  FidgetPlayer *self = user_data;
+  g_autoptr(GstPad) sinkpad = NULL;
+  DecoderTap *tap;
+
+  if (!GST_IS_VIDEO_DECODER (element))
+    return;
+  sinkpad = gst_element_get_static_pad (element, "sink");
+  if (sinkpad == NULL)
+    return;
+
+  tap = g_new0 (DecoderTap, 1);
+  tap->self = self;
+  gst_segment_init (&tap->segment, GST_FORMAT_UNDEFINED);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                     on_decoder_input, tap, g_free);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pulling pictures                                                                            */
+
+/* Turns what the streaming threads noted into one error that names the file. Returns FALSE
+ * when there is nothing to report. */
+static gboolean
+fidget_player_take_stream_error (FidgetPlayer *self,
+                                 gboolean      opening,
+                                 GError      **error)
+{
+  gboolean failed = TRUE;
+
+  g_mutex_lock (&self->stream_lock);
+  if (self->missing->len > 0 || (self->no_more_pads && !self->have_video &&
+                                 self->undecodable != NULL))
+    {
+      const char *what = self->missing->len > 0 ? g_ptr_array_index (self->missing, 0)
+                                                : self->undecodable;
+
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_MISSING_DECODER,
+                   "“%s” cannot be played: this machine lacks a %s (install gstreamer1.0-libav "
+                   "or the plugin set that provides it)", self->display, what);
+    }
+  else if (self->stream_error != NULL)
+    {
+      if (opening && self->stream_error->domain == GST_STREAM_ERROR &&
+          (self->stream_error->code == GST_STREAM_ERROR_TYPE_NOT_FOUND ||
+           self->stream_error->code == GST_STREAM_ERROR_WRONG_TYPE))
+        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
+                     "“%s” is not a video: GStreamer does not recognise its contents as any "
+                     "media format", self->display);
+      else if (opening)
+        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                     "“%s” cannot be played: %s", self->display, self->stream_error->message);
+      else
+        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                     "“%s” cannot be decoded past frame %" G_GINT64_FORMAT ", the file looks "
+                     "damaged there (%s: %s)", self->display,
+                     self->cursor != NULL ? self->cursor->own : self->seek_frame,
+                     self->stream_error_source, self->stream_error->message);
+      self->needs_restart = TRUE;
+    }
+  else if (self->no_more_pads && !self->have_video)
+    g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NO_VIDEO,
+                 "“%s” has no video stream to play", self->display);
+  else
+    failed = FALSE;
+  g_mutex_unlock (&self->stream_lock);
+
+  return failed;
+}
+
+/* The next picture: TRUE with *sample set, TRUE with *sample NULL at the end of the stream,
+ * or FALSE with @error set. */
+static gboolean
+fidget_player_pull (FidgetPlayer  *self,
+                    gboolean       opening,
+                    GstSample    **sample,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_US;
+
+  *sample = NULL;
+  for (;;)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (self->appsink), PULL_POLL);
+      if (*sample != NULL)
+        {
+          self->stats.pictures_decoded++;
+          return TRUE;
+        }
+
+      if (fidget_player_take_stream_error (self, opening, error))
+        return FALSE;
+      if (gst_app_sink_is_eos (GST_APP_SINK (self->appsink)))
+        return TRUE;
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                       "“%s” cannot be decoded: the decoder delivered nothing for %d seconds",
+                       self->display, (int) (STALL_TIMEOUT_US / G_USEC_PER_SEC));
+          self->needs_restart = TRUE;
+          return FALSE;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The cache                                                                                   */
+
+static gint64
+fidget_player_backfill (FidgetPlayer *self)
+{
+  gsize picture = (gsize) self->width * self->height * 3 / 2;
+  gsize capacity = picture > 0 ? self->budget / picture : BACKFILL_MIN;
+
+  /* Half the cache goes to the chunk behind the playhead; the rest keeps what lies ahead. */
+  return CLAMP ((gint64) capacity / 2, BACKFILL_MIN, BACKFILL_MAX);
+}
+
+static CacheEntry *
+fidget_player_cache_lookup (FidgetPlayer *self,
+                            gint64        index)
+{
+  GTreeNode *node = g_tree_upper_bound (self->cache, &index);
+  CacheEntry *entry;
+
+  /* The picture with the greatest own frame <= index, or the first one (which may cover
+   * leading frames before its own). */
+  node = node != NULL ? g_tree_node_previous (node) : g_tree_node_last (self->cache);
+  if (node == NULL)
+    node = g_tree_node_first (self->cache);
+  if (node == NULL)
+    return NULL;
+
+  entry = g_tree_node_value (node);
+  if (entry->from <= index && (index == entry->own || entry->until > index))
+    {
+      entry->used = ++self->tick;
+      return entry;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  FidgetPlayer *self;
+  CacheEntry   *victim;
+  gint64        lo;
+  gint64        hi;
+  gboolean      victim_protected;
+  guint64       victim_score;
+} EvictSearch;
+
+static gboolean
+find_victim (gpointer key,
+             gpointer value,
+             gpointer user_data)
+{
+  EvictSearch *search = user_data;
+  CacheEntry *entry = value;
+  gboolean protected;
+  guint64 score;
+
+  if (entry == search->self->cursor || entry == search->self->held)
+    return FALSE;
+
+  /* Outside the window around the playhead, the least recently used goes first; inside it,
+   * only when nothing else is left, the farthest from the playhead. */
+  protected = entry->own >= search->lo && entry->own <= search->hi;
+  if (protected)
+    score = (guint64) ABS (entry->own - search->self->playhead);
+  else
+    score = G_MAXUINT64 - entry->used;
+
+  if (search->victim == NULL ||
+      (search->victim_protected && !protected) ||
+      (search->victim_protected == protected && score > search->victim_score))
+    {
+      search->victim = entry;
+      search->victim_protected = protected;
+      search->victim_score = score;
+    }
+  return FALSE;
+}
+
+static void
+fidget_player_cache_remove (FidgetPlayer *self,
+                            CacheEntry   *entry)
+{
+  if (entry->bgra != NULL)
+    g_queue_remove (&self->hot, entry);
+  self->bytes -= entry->size;
+  g_tree_remove (self->cache, &entry->own);
+}
+
+static void
+fidget_player_cache_trim (FidgetPlayer *self,
+                          gsize         incoming)
+{
+  gint64 backfill = fidget_player_backfill (self);
+
+  while (self->bytes + incoming > self->budget && g_tree_nnodes (self->cache) > 0)
+    {
+      EvictSearch search = { self, NULL, self->playhead - backfill, self->playhead + backfill };
+
+      g_tree_foreach (self->cache, find_victim, &search);
+      if (search.victim == NULL)
+        break;
+      fidget_player_cache_remove (self, search.victim);
+    }
+}
+
+static CacheEntry *
+fidget_player_cache_insert (FidgetPlayer *self,
+                            gint64        own,
+                            gint64        from,
+                            GstClockTime  pts,
+                            GstSample    *sample)
+{
+  CacheEntry *entry = g_tree_lookup (self->cache, &own);
+  GstBuffer *buffer;
+
+  if (entry != NULL)
+    {
+      /* Decoded again after a seek: what is cached already is the same picture. */
+      entry->from = MIN (entry->from, from);
+      entry->used = ++self->tick;
+      return entry;
+    }
+
+  buffer = gst_sample_get_buffer (sample);
+  fidget_player_cache_trim (self, gst_buffer_get_size (buffer));
+
+  entry = g_new0 (CacheEntry, 1);
+  entry->own = own;
+  entry->from = from;
+  entry->until = -1;
+  entry->pts = pts;
+  /* Our own copy: holding decoder buffers could starve a decoder's fixed-size pool. */
+  entry->buffer = gst_buffer_copy_deep (buffer);
+  entry->caps = gst_caps_ref (gst_sample_get_caps (sample));
+  entry->size = gst_buffer_get_size (entry->buffer);
+  entry->used = ++self->tick;
+  g_tree_insert (self->cache, &entry->own, entry);
+  self->bytes += entry->size;
+  return entry;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Seeking and reading forward                                                                 */
+
+/* An accurate seek: the decoder starts at the keyframe before @frame and hands out pictures
+ * from @frame on. Pictures between @keep_from and @frame are handed out too (a chunk for
+ * backward steps); earlier ones are decoded but not delivered, and those no other picture
+ * refers to are not even decoded (see on_decoder_input()). */
+static gboolean
+fidget_player_seek (FidgetPlayer  *self,
+                    gint64         frame,
+                    gint64         keep_from,
+                    gboolean       early,
+                    GError       **error)
+{
+  GstClockTime target = 0;
+  gint64 start;
+
+  frame = MAX (frame, 0);
+  keep_from = CLAMP (keep_from, 0, frame);
+  /* The target is the end of the window of timestamps that belong to @keep_from (its start
+   * + half a period, less a nanosecond): the picture of that frame straddles it and comes
+   * first, and when it is a keyframe the demuxer starts there rather than a whole group of
+   * pictures earlier. @early aims half a period before the frame instead, for a frame that
+   * has no picture of its own: then the picture before it straddles the target. */
+  start = (gint64) self->origin + fidget_frame_to_ns (keep_from, self->fps_num, self->fps_den);
+  if (early)
+    start -= (gint64) self->half_period;
+  else
+    start += (gint64) self->half_period - 1;
+  if (keep_from > 0 && start > 0)
+    target = (GstClockTime) start;
+
+  self->cursor = NULL;
+  g_clear_pointer (&self->pending, gst_sample_unref);
+  self->at_eos = FALSE;
+  self->seek_frame = frame;
+  self->keep_from = keep_from;
+  self->seek_target = target;
+  self->seek_from_start = target == 0;
+  self->stats.seeks++;
+  /* Pictures that end a period before the first one wanted are only decoded for the sake of
+   * others, if at all. */
+  g_mutex_lock (&self->stream_lock);
+  self->skip_before = target > (GstClockTime) (2 * self->half_period)
+                      ? (gint64) (target - 2 * self->half_period) : -1;
+  g_mutex_unlock (&self->stream_lock);
+
+  if (!gst_element_seek (self->pipeline, 1.0, GST_FORMAT_TIME,
+                         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
+                         GST_SEEK_TYPE_SET, target, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                   "“%s” cannot seek to frame %" G_GINT64_FORMAT ": the demuxer refused",
+                   self->display, frame);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The frame a pulled picture belongs to, and its stream time. */
+static gint64
+fidget_player_sample_frame (FidgetPlayer *self,
+                            GstSample    *sample,
+                            gint64        previous_own,
+                            GstClockTime *stream_time_out)
+{
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  const GstSegment *segment = gst_sample_get_segment (sample);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
+  gint64 own;
+
+  if (GST_CLOCK_TIME_IS_VALID (pts) && segment != NULL && segment->format == GST_FORMAT_TIME)
+    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
+
+  /* The decoder cuts the picture that straddles an accurate seek's target down to the
+   * target, start and duration: where it began is its end less a whole period. */
+  if (previous_own < 0 && !self->seek_from_start && stream_time == self->seek_target &&
+      GST_BUFFER_DURATION_IS_VALID (buffer))
+    {
+      GstClockTime period = gst_util_uint64_scale (GST_SECOND, self->fps_den, self->fps_num);
+      GstClockTime end = stream_time + GST_BUFFER_DURATION (buffer);
+
+      stream_time = end > period ? end - period : 0;
+    }
+
+  if (GST_CLOCK_TIME_IS_VALID (stream_time))
+    own = fidget_ns_to_nearest_frame ((gint64) stream_time - (gint64) self->origin,
+                                      self->fps_num, self->fps_den);
+  else if (previous_own >= 0)
+    own = previous_own + 1;
+  else
+    own = self->seek_frame;
+  own = MAX (own, 0);
+
+  /* Timestamps that repeat or go backwards still give each picture a frame of its own. */
+  if (previous_own >= 0 && own <= previous_own)
+    own = previous_own + 1;
+  if (!GST_CLOCK_TIME_IS_VALID (stream_time))
+    stream_time = self->origin + fidget_frame_to_ns (own, self->fps_num, self->fps_den);
+
+  *stream_time_out = stream_time;
+  return own;
+}
+
+/* Takes one pulled picture into the cache and makes it the cursor. */
+static void
+fidget_player_take_sample (FidgetPlayer *self,
+                           GstSample    *sample,
+                           gint64        own,
+                           GstClockTime  stream_time)
+{
+  CacheEntry *previous = self->cursor;
+  gint64 from;
+
+  from = previous == NULL && self->seek_from_start ? 0 : own;
+  if (previous != NULL)
+    previous->until = own;
+  self->cursor = fidget_player_cache_insert (self, own, from, stream_time, sample);
+}
+
+/* Pulls the next picture. Pictures before the range worth keeping are held back, uncopied,
+ * until the next one shows they are not needed. Returns FALSE on error; sets *eos at the
+ * end of the stream. */
+static gboolean
+fidget_player_advance (FidgetPlayer  *self,
+                       gboolean      *eos,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GstSample) sample = NULL;
+      GstClockTime stream_time;
+      gint64 previous_own;
+      gint64 own;
+
+      *eos = FALSE;
+      if (!fidget_player_pull (self, FALSE, &sample, cancellable, error))
+        return FALSE;
+
+      if (sample == NULL)
+        {
+          /* The last picture held back is the last of the stream: it counts. */
+          if (self->pending != NULL)
+            {
+              fidget_player_take_sample (self, self->pending, self->pending_own,
+                                         self->pending_time);
+              g_clear_pointer (&self->pending, gst_sample_unref);
+            }
+          *eos = TRUE;
+          return TRUE;
+        }
+
+      previous_own = self->cursor != NULL ? self->cursor->own
+                                          : (self->pending != NULL ? self->pending_own : -1);
+      own = fidget_player_sample_frame (self, sample, previous_own, &stream_time);
+
+      if (own < self->keep_from)
+        {
+          /* Only the first held-back picture may stand for the leading frames. */
+          if (self->pending == NULL && self->cursor == NULL && self->seek_from_start)
+            {
+              fidget_player_take_sample (self, sample, own, stream_time);
+              return TRUE;
+            }
+          /* The picture read before ends here; what follows is not cached until needed. */
+          if (self->cursor != NULL)
+            {
+              self->cursor->until = own;
+              self->cursor = NULL;
+              self->seek_from_start = FALSE;
+            }
+          g_clear_pointer (&self->pending, gst_sample_unref);
+          self->pending = g_steal_pointer (&sample);
+          self->pending_own = own;
+          self->pending_time = stream_time;
+          continue;
+        }
+
+      /* The picture before the kept range covers the frames up to this one. */
+      if (self->pending != NULL && own > self->keep_from)
+        fidget_player_take_sample (self, self->pending, self->pending_own, self->pending_time);
+      g_clear_pointer (&self->pending, gst_sample_unref);
+      fidget_player_take_sample (self, sample, own, stream_time);
+      return TRUE;
+    }
+}
+
+/* Reads forward from the current position until the picture shown for @index is known. */
+static CacheEntry *
+fidget_player_read_to (FidgetPlayer  *self,
+                       gint64         index,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  guint reseeks = 0;
+
+  for (;;)
+    {
+      CacheEntry *cursor = self->cursor;
+      gboolean eos = FALSE;
+
+      if (cursor != NULL && cursor->from <= index && (cursor->own == index || cursor->until > index))
+        return cursor;
+
+      /* The first picture after the seek lies beyond @index (frames dropped there, or the
+       * file's last picture starts before it): start again further back. */
+      if ((cursor != NULL && cursor->from > index) || (cursor == NULL && self->at_eos))
+        {
+          gint64 back;
+
+          if (self->seek_from_start || reseeks >= MAX_RESEEKS)
+            {
+              if (cursor != NULL)
+                return cursor;
+              g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                           "“%s” has no picture for frame %" G_GINT64_FORMAT,
+                           self->display, index);
+              return NULL;
+            }
+          reseeks++;
+          back = self->keep_from - (gint64) (reseeks - 1) * self->fps_num / self->fps_den;
+          if (!fidget_player_seek (self, index, MIN (back, index), TRUE, error))
+            return NULL;
+          continue;
+        }
+
+      if (self->at_eos)
+        {
+          /* Past the last picture: it is shown up to the end of the video. */
+          cursor->until = MAX (self->frame_count, cursor->own + 1);
+          continue;
+        }
+
+      /* The picture under the cursor may turn out to be the one for @index once the next
+       * one shows where it ends: keep it through the cache's trimming. */
+      self->held = cursor;
+      if (!fidget_player_advance (self, &eos, cancellable, error))
+        {
+          self->held = NULL;
+          return NULL;
+        }
+      self->held = NULL;
+      if (cursor != NULL && cursor != self->cursor && cursor->from <= index &&
+          cursor->until > index)
+        return cursor;
+      if (eos)
+        {
+          cursor = self->cursor;
+          self->at_eos = TRUE;
+          /* The stream ends well before the frames the project counted (the probe allows
+           * for up to two missing periods at the end): the file changed since its import. */
+          if (cursor != NULL && index > cursor->own && cursor->own + 3 < self->frame_count)
+            {
+              g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_TRUNCATED,
+                           "“%s” ends at frame %" G_GINT64_FORMAT " but holds %" G_GINT64_FORMAT
+                           " frames by the project's count: the file was cut short or replaced",
+                           self->display, cursor->own, self->frame_count);
+              return NULL;
+            }
+        }
+    }
+}
+
+static gboolean
+fidget_player_restart (FidgetPlayer  *self,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  gboolean eos = FALSE;
+
+  /* After an error the elements are stopped for good: start them over from the beginning. */
+  gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_mutex_lock (&self->stream_lock);
+  g_clear_error (&self->stream_error);
+  g_clear_pointer (&self->stream_error_source, g_free);
+  self->have_video = FALSE;
+  self->no_more_pads = FALSE;
+  g_mutex_unlock (&self->stream_lock);
+  self->needs_restart = FALSE;
+  self->cursor = NULL;
+  g_clear_pointer (&self->pending, gst_sample_unref);
+  self->at_eos = FALSE;
+  self->seek_frame = 0;
+  self->keep_from = 0;
+  self->seek_from_start = TRUE;
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    g_debug ("Restarting %s failed at once; the bus says why", self->display);
+  if (!fidget_player_advance (self, &eos, cancellable, error))
+    return FALSE;
+  if (eos)
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                   "“%s” delivered no picture when opened again", self->display);
+      self->needs_restart = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static CacheEntry *
+fidget_player_fetch (FidgetPlayer  *self,
+                     gint64         index,
+                     gint64         previous,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  CacheEntry *entry = fidget_player_cache_lookup (self, index);
+  gint64 reach = (gint64) FORWARD_REACH_SECONDS * self->fps_num / self->fps_den;
+  gint64 backfill = fidget_player_backfill (self);
+  gint64 position;
+
+  if (entry != NULL)
+    {
+      self->stats.cache_hits++;
+      return entry;
+    }
+
+  if (self->needs_restart && !fidget_player_restart (self, cancellable, error))
+    return NULL;
+
+  /* Where reading on would start from: the last picture pulled, or the frame just sought. */
+  position = self->cursor != NULL ? self->cursor->own : self->seek_frame;
+  if (self->at_eos || index < position || index > position + reach)
+    {
+      gint64 keep_from;
+
+      /* A step back from the frame shown before: keep a whole chunk that ends here, so that
+       * the next steps back are cache hits. */
+      if (index < previous && previous - index <= MAX (reach, 1))
+        keep_from = index - backfill + 1;
+      else
+        keep_from = index;
+      if (!fidget_player_seek (self, index, MAX (keep_from, 0), FALSE, error))
+        return NULL;
+    }
+
+  return fidget_player_read_to (self, index, cancellable, error);
+}
+
+static FidgetFrame *
+fidget_player_convert (FidgetPlayer  *self,
+                       CacheEntry    *entry,
+                       GError       **error)
+{
+  GstVideoInfo in_info;
+  GstVideoInfo out_info;
+  GstVideoFrame in_frame;
+  GstVideoFrame out_frame;
+  GstBuffer *out;
+  FidgetFrame *frame;
+
+  if (entry->bgra != NULL)
+    {
+      g_queue_remove (&self->hot, entry);
+      g_queue_push_head (&self->hot, entry);
+      return fidget_frame_ref (entry->bgra);
+    }
+
+  if (!gst_video_info_from_caps (&in_info, entry->caps))
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                   "“%s” gave a picture in a format the player cannot read", self->display);
+      return NULL;
+    }
+  gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_BGRA,
+                             GST_VIDEO_INFO_WIDTH (&in_info), GST_VIDEO_INFO_HEIGHT (&in_info));
+  /* The converter changes pixels only: rate, aspect and field order must match. */
+  GST_VIDEO_INFO_FPS_N (&out_info) = GST_VIDEO_INFO_FPS_N (&in_info);
+  GST_VIDEO_INFO_FPS_D (&out_info) = GST_VIDEO_INFO_FPS_D (&in_info);
+  GST_VIDEO_INFO_PAR_N (&out_info) = GST_VIDEO_INFO_PAR_N (&in_info);
+  GST_VIDEO_INFO_PAR_D (&out_info) = GST_VIDEO_INFO_PAR_D (&in_info);
+  GST_VIDEO_INFO_INTERLACE_MODE (&out_info) = GST_VIDEO_INFO_INTERLACE_MODE (&in_info);
+
+  if (self->converter == NULL || !gst_video_info_is_equal (&self->converter_in, &in_info))
+    {
+      guint threads = MIN (g_get_num_processors (), 4);
+
+      g_clear_pointer (&self->converter, gst_video_converter_free);
+      self->converter_in = in_info;
+      self->converter = gst_video_converter_new (&in_info, &out_info,
+                                                 gst_structure_new ("options",
+                                                                    GST_VIDEO_CONVERTER_OPT_THREADS,
+                                                                    G_TYPE_UINT, threads,
+                                                                    GST_VIDEO_CONVERTER_OPT_DITHER_METHOD,
+                                                                    GST_TYPE_VIDEO_DITHER_METHOD,
+                                                                    GST_VIDEO_DITHER_NONE,
+                                                                    NULL));
+    }
+
+  out = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&out_info), NULL);
+  gst_buffer_add_video_meta (out, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_FORMAT_BGRA,
+                             GST_VIDEO_INFO_WIDTH (&out_info), GST_VIDEO_INFO_HEIGHT (&out_info));
+  if (!gst_video_frame_map (&in_frame, &in_info, entry->buffer, GST_MAP_READ))
+    {
+      gst_buffer_unref (out);
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                   "“%s” gave a picture the player cannot read", self->display);
+      return NULL;
+    }
+  if (!gst_video_frame_map (&out_frame, &out_info, out, GST_MAP_WRITE))
+    g_error ("Cannot map a new frame buffer for writing");
+  gst_video_converter_frame (self->converter, &in_frame, &out_frame);
+  gst_video_frame_unmap (&out_frame);
+  gst_video_frame_unmap (&in_frame);
+  self->stats.conversions++;
+
+  frame = fidget_frame_new (out, entry->own, (gint64) entry->pts,
+                            GST_VIDEO_INFO_WIDTH (&out_info), GST_VIDEO_INFO_HEIGHT (&out_info),
+                            GST_VIDEO_INFO_PLANE_STRIDE (&out_info, 0));
+
+  entry->bgra = fidget_frame_ref (frame);
+  g_queue_push_head (&self->hot, entry);
+  while (self->hot.length > HOT_FRAMES)
+    {
+      CacheEntry *cold = g_queue_pop_tail (&self->hot);
+
+      g_clear_pointer (&cold->bgra, fidget_frame_unref);
+    }
+  return frame;
+}
+
+FidgetFrame *
+fidget_player_get_frame (FidgetPlayer  *self,
+                         gint64         index,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  CacheEntry *entry;
+  FidgetFrame *frame = NULL;
+  gint64 previous;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  self->stats.requests++;
+
+  if (index < 0 || index >= self->frame_count)
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                   "“%s” has no frame %" G_GINT64_FORMAT ": its frames are 0 to %" G_GINT64_FORMAT,
+                   self->display, index, self->frame_count - 1);
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  previous = self->playhead;
+  self->playhead = index;
+  entry = fidget_player_fetch (self, index, previous, cancellable, error);
+  if (entry != NULL)
+    frame = fidget_player_convert (self, entry, error);
+  g_mutex_unlock (&self->lock);
+
+  return frame;
+}
+
+static void
+get_frame_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  gint64 index = *(gint64 *) task_data;
+  GError *error = NULL;
+  FidgetFrame *frame;
+
+  frame = fidget_player_get_frame (source_object, index, cancellable, &error);
+  if (frame == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, frame, (GDestroyNotify) fidget_frame_unref);
+}
+
+void
+fidget_player_get_frame_async (FidgetPlayer        *self,
+                               gint64               index,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FIDGET_IS_PLAYER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fidget_player_get_frame_async);
+  g_task_set_name (task, "fidget_player_get_frame_async");
+  g_task_set_task_data (task, g_memdup2 (&index, sizeof index), g_free);
+  g_task_run_in_thread (task, get_frame_thread);
+}
+
+FidgetFrame *
+fidget_player_get_frame_finish (FidgetPlayer  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Opening                                                                                     */
+
+static gboolean
+check_file (const char  *path,
+            const char  *display,
+            GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
+        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_FOUND,
+                     "“%s” does not exist", display);
+      else
+        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                     "“%s” cannot be read: %s", display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
+                   "“%s” is not a regular file, so it cannot be a video", display);
+      return FALSE;
+    }
+  if (g_access (path, R_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                   "“%s” cannot be read: %s", display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
+                   "“%s” is empty, not a video", display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+fidget_player_build (FidgetPlayer  *self,
+                     GError       **error)
+{
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  GstElement *src = gst_element_factory_make ("filesrc", NULL);
+  GstElement *decodebin = gst_element_factory_make ("decodebin", NULL);
+  GstElement *convert = gst_element_factory_make ("videoconvert", NULL);
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+
+  if (src == NULL || decodebin == NULL || convert == NULL || sink == NULL)
+    {
+      gst_clear_object (&src);
+      gst_clear_object (&decodebin);
+      gst_clear_object (&convert);
+      gst_clear_object (&sink);
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_MISSING_DECODER,
+                   "“%s” cannot be played: this machine lacks GStreamer's base elements "
+                   "(install gstreamer1.0-plugins-base)", self->display);
+      return FALSE;
+    }
+
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new ("fidget-player"));
+  self->convert = gst_object_ref (convert);
+  self->appsink = gst_object_ref (sink);
+
+  g_object_set (src, "location", self->path, NULL);
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", NULL);
+  /* Unsynchronised and blocking: the decoder works a few pictures ahead and then waits. */
+  g_object_set (sink,
+                "caps", caps,
+                "sync", FALSE,
+                "max-buffers", 3,
+                "drop", FALSE,
+                "enable-last-sample", FALSE,
+                "emit-signals", FALSE,
+                NULL);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), src, decodebin, convert, sink, NULL);
+  if (!gst_element_link (src, decodebin) || !gst_element_link (convert, sink))
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                   "“%s” cannot be played: the decoding pipeline could not be built",
+                   self->display);
+      return FALSE;
+    }
+
+  g_signal_connect (decodebin, "autoplug-continue", G_CALLBACK (on_autoplug_continue), self);
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_pad_added), self);
+  g_signal_connect (decodebin, "no-more-pads", G_CALLBACK (on_no_more_pads), self);
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added),
+                    self);
+
+  bus = gst_element_get_bus (self->pipeline);
+  gst_bus_set_sync_handler (bus, on_bus_message, self, NULL);
+  return TRUE;
+}
+
+FidgetPlayer *
+fidget_player_open (const char              *path,
+                    const FidgetPlayerGrid  *grid,
+                    GCancellable            *cancellable,
+                    GError                 **error)
+{
+  g_autoptr(FidgetPlayer) self = NULL;
+  g_autoptr(GstSample) sample = NULL;
+  GstStructure *s;
+  const GstSegment *segment;
+  GstClockTime first;
+  gint64 duration = -1;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  fidget_media_init ();
+
+  self = g_object_new (FIDGET_TYPE_PLAYER, NULL);
+  self->path = g_strdup (path);
+  self->display = g_filename_display_basename (path);
+
+  if (!check_file (path, self->display, error))
+    return NULL;
+  if (!fidget_player_build (self, error))
+    return NULL;
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    g_debug ("Opening %s failed at once; the bus says why", self->display);
+
+  if (!fidget_player_pull (self, TRUE, &sample, cancellable, error))
+    return NULL;
+  if (sample == NULL)
+    {
+      if (!fidget_player_take_stream_error (self, TRUE, error))
+        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                     "“%s” cannot be played: its video stream holds no picture", self->display);
+      return NULL;
+    }
+
+  s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+  gst_structure_get_int (s, "width", &self->width);
+  gst_structure_get_int (s, "height", &self->height);
+  if (!gst_structure_get_fraction (s, "pixel-aspect-ratio", &self->par_n, &self->par_d) ||
+      self->par_n <= 0 || self->par_d <= 0)
+    self->par_n = self->par_d = 1;
+
+  if (grid != NULL && grid->fps_num > 0 && grid->fps_den > 0)
+    {
+      self->fps_num = grid->fps_num;
+      self->fps_den = grid->fps_den;
+    }
+  else if (!gst_structure_get_fraction (s, "framerate", &self->fps_num, &self->fps_den) ||
+           self->fps_num <= 0 || self->fps_den <= 0)
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                   "“%s” declares no frame rate; import it into a project first, which measures "
+                   "one", self->display);
+      return NULL;
+    }
+  self->half_period = gst_util_uint64_scale (GST_SECOND / 2, self->fps_den, self->fps_num);
+
+  /* The same origin as the probe's: the stream's zero, unless its clock starts far away. */
+  segment = gst_sample_get_segment (sample);
+  first = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+                                      GST_BUFFER_PTS (gst_sample_get_buffer (sample)));
+  self->origin = GST_CLOCK_TIME_IS_VALID (first) && first >= GST_SECOND ? first : 0;
+
+  if (grid != NULL && grid->frame_count > 0)
+    self->frame_count = grid->frame_count;
+  else if (gst_element_query_duration (self->pipeline, GST_FORMAT_TIME, &duration) && duration > 0)
+    self->frame_count = MAX (1, fidget_ns_to_nearest_frame (duration - (gint64) self->origin,
+                                                            self->fps_num, self->fps_den));
+  else
+    self->frame_count = G_MAXINT64;
+
+  self->seek_frame = 0;
+  self->keep_from = 0;
+  self->seek_from_start = TRUE;
+  {
+    GstClockTime stream_time;
+    gint64 own = fidget_player_sample_frame (self, sample, -1, &stream_time);
+
+    fidget_player_take_sample (self, sample, own, stream_time);
+  }
+
+  return g_steal_pointer (&self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Properties and the cache's controls                                                         */
+
+const char *
+fidget_player_get_path (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
+  return self->path;
+}
+
+int
+fidget_player_get_width (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  return self->width;
+}
+
+int
+fidget_player_get_height (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  return self->height;
+}
+
+void
+fidget_player_get_pixel_aspect (FidgetPlayer *self,
+                                int          *par_n,
+                                int          *par_d)
+{
+  g_return_if_fail (FIDGET_IS_PLAYER (self));
+
+  if (par_n != NULL)
+    *par_n = self->par_n;
+  if (par_d != NULL)
+    *par_d = self->par_d;
+}
+
+int
+fidget_player_get_fps_num (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  return self->fps_num;
+}
+
+int
+fidget_player_get_fps_den (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 1);
+  return self->fps_den;
+}
+
+gint64
+fidget_player_get_frame_count (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  return self->frame_count;
+}
+
+gint64
+fidget_player_get_origin_ns (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  return (gint64) self->origin;
+}
+
+void
+fidget_player_set_cache_budget (FidgetPlayer *self,
+                                gsize         bytes)
+{
+  g_return_if_fail (FIDGET_IS_PLAYER (self));
+
+  g_mutex_lock (&self->lock);
+  self->budget = bytes;
+  fidget_player_cache_trim (self, 0);
+  g_mutex_unlock (&self->lock);
+}
+
+gsize
+fidget_player_get_cache_budget (FidgetPlayer *self)
+{
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  return self->budget;
+}
+
+static gboolean
+collect_entry (gpointer key,
+               gpointer value,
+               gpointer user_data)
+{
+  g_ptr_array_add (user_data, value);
+  return FALSE;
+}
+
+void
+fidget_player_clear_cache (FidgetPlayer *self)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+
+  g_return_if_fail (FIDGET_IS_PLAYER (self));
+
+  g_mutex_lock (&self->lock);
+  g_tree_foreach (self->cache, collect_entry, entries);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CacheEntry *entry = g_ptr_array_index (entries, i);
+
+      /* The picture under the read position stays: reading on needs to know what it was. */
+      if (entry != self->cursor)
+        fidget_player_cache_remove (self, entry);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+fidget_player_get_stats (FidgetPlayer      *self,
+                         FidgetPlayerStats *stats)
+{
+  g_return_if_fail (FIDGET_IS_PLAYER (self));
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&self->lock);
+  *stats = self->stats;
+  stats->pictures_skipped = (guint64) g_atomic_int_get (&self->skipped);
+  stats->cache_bytes = self->bytes;
+  stats->cache_pictures = (guint) g_tree_nnodes (self->cache);
+  g_mutex_unlock (&self->lock);
+}

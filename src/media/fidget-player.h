@@ -1,0 +1,142 @@
+/* fidget-player.h: exact frames of a video, by index, from our own decoding pipeline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "fidget-media-init.h"
+
+G_BEGIN_DECLS
+
+/* The frame grid (see README "Import"): frame i of a video is the period
+ * [i * fps_den / fps_num, (i + 1) * fps_den / fps_num) seconds from the stream's start, in
+ * exact integer arithmetic. A picture belongs to the frame whose start is nearest its
+ * timestamp, so containers that round timestamps to milliseconds (Matroska) still land each
+ * picture on its own frame. */
+gint64 fidget_frame_to_ns        (gint64 frame,
+                                  int    fps_num,
+                                  int    fps_den);
+/* The frame whose period holds @ns (floor). */
+gint64 fidget_ns_to_frame        (gint64 ns,
+                                  int    fps_num,
+                                  int    fps_den);
+/* The frame whose start is nearest @ns: the frame a picture timestamped @ns belongs to. */
+gint64 fidget_ns_to_nearest_frame (gint64 ns,
+                                   int    fps_num,
+                                   int    fps_den);
+
+/* One decoded picture, in BGRA with premultiplied (opaque) alpha, 4 bytes a pixel. The data
+ * stays valid as long as the frame is referenced; frames are immutable and may be passed
+ * between threads. */
+typedef struct _FidgetFrame FidgetFrame;
+
+#define FIDGET_TYPE_FRAME (fidget_frame_get_type ())
+
+GType         fidget_frame_get_type   (void) G_GNUC_CONST;
+FidgetFrame  *fidget_frame_ref        (FidgetFrame *self);
+void          fidget_frame_unref      (FidgetFrame *self);
+/* The picture's own frame index: the first frame it was decoded for. Frames without a picture
+ * of their own (a dropped frame, leading frames before a late first picture) show the latest
+ * picture before them, so fidget_player_get_frame (i) may return a frame whose index is < i. */
+gint64        fidget_frame_get_index  (FidgetFrame *self);
+/* The picture's stream time, in nanoseconds. */
+gint64        fidget_frame_get_pts    (FidgetFrame *self);
+int           fidget_frame_get_width  (FidgetFrame *self);
+int           fidget_frame_get_height (FidgetFrame *self);
+int           fidget_frame_get_stride (FidgetFrame *self);
+const guint8 *fidget_frame_get_data   (FidgetFrame *self,
+                                       gsize       *size);
+/* The frame's pixels as a GstBuffer (BGRA, with a GstVideoMeta); a new reference. */
+GstBuffer    *fidget_frame_get_buffer (FidgetFrame *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FidgetFrame, fidget_frame_unref)
+
+/* What the caller knows about the video (from the project): the grid to use. Zero fields are
+ * measured from the stream instead. */
+typedef struct
+{
+  int    fps_num;
+  int    fps_den;
+  gint64 frame_count;
+} FidgetPlayerGrid;
+
+/* Counters, for tests and the benchmark. */
+typedef struct
+{
+  guint64 requests;
+  guint64 cache_hits;
+  guint64 seeks;
+  guint64 pictures_decoded;   /* pictures pulled from the pipeline */
+  guint64 pictures_skipped;   /* pictures before a seek's target left undecoded */
+  guint64 conversions;        /* pictures converted to BGRA */
+  gsize   cache_bytes;
+  guint   cache_pictures;
+} FidgetPlayerStats;
+
+#define FIDGET_TYPE_PLAYER (fidget_player_get_type ())
+
+G_DECLARE_FINAL_TYPE (FidgetPlayer, fidget_player, FIDGET, PLAYER, GObject)
+
+/* Opens @path and decodes its first picture. Blocking. Errors are in FIDGET_MEDIA_ERROR and
+ * name the file. */
+FidgetPlayer *fidget_player_open               (const char              *path,
+                                                const FidgetPlayerGrid  *grid,
+                                                GCancellable            *cancellable,
+                                                GError                 **error);
+
+const char   *fidget_player_get_path           (FidgetPlayer            *self);
+int           fidget_player_get_width          (FidgetPlayer            *self);
+int           fidget_player_get_height         (FidgetPlayer            *self);
+/* The pixel aspect ratio: the picture is shown width * par_n / par_d wide. */
+void          fidget_player_get_pixel_aspect   (FidgetPlayer            *self,
+                                                int                     *par_n,
+                                                int                     *par_d);
+int           fidget_player_get_fps_num        (FidgetPlayer            *self);
+int           fidget_player_get_fps_den        (FidgetPlayer            *self);
+gint64        fidget_player_get_frame_count    (FidgetPlayer            *self);
+/* Stream time of the start of frame 0 (0 unless the stream's clock starts far from zero). */
+gint64        fidget_player_get_origin_ns      (FidgetPlayer            *self);
+
+/* The picture shown for frame @index, decoded exactly (never a nearby keyframe). Blocking and
+ * thread-safe: calls from several threads are served one at a time. A frame the decoder
+ * cannot produce (the file breaks there) is an error (FIDGET_MEDIA_ERROR_DECODE); the player
+ * stays usable for the frames before it. */
+FidgetFrame  *fidget_player_get_frame          (FidgetPlayer            *self,
+                                                gint64                   index,
+                                                GCancellable            *cancellable,
+                                                GError                 **error);
+/* The same in a worker thread. */
+void          fidget_player_get_frame_async    (FidgetPlayer            *self,
+                                                gint64                   index,
+                                                GCancellable            *cancellable,
+                                                GAsyncReadyCallback      callback,
+                                                gpointer                 user_data);
+FidgetFrame  *fidget_player_get_frame_finish   (FidgetPlayer            *self,
+                                                GAsyncResult            *result,
+                                                GError                 **error);
+
+/* The decoded-frame cache: recently used pictures and those around the last requested frame,
+ * kept within @bytes (decoded, not yet converted, pictures; 256 MiB by default). */
+void          fidget_player_set_cache_budget   (FidgetPlayer            *self,
+                                                gsize                    bytes);
+gsize         fidget_player_get_cache_budget   (FidgetPlayer            *self);
+/* Drops every cached picture, as if the video had just been opened (benchmarks use it to
+ * measure the pipeline itself). */
+void          fidget_player_clear_cache        (FidgetPlayer            *self);
+void          fidget_player_get_stats          (FidgetPlayer            *self,
+                                                FidgetPlayerStats       *stats);
+
+/* Playback timing: the frame due @elapsed_us after frame @start_frame began to play at
+ * @speed (0.1 to 2.0), wrapping inside [@loop_start, @loop_end) when @loop_end > @loop_start.
+ * Pure arithmetic, so the GUI's frame clock and the tests agree on it. */
+gint64        fidget_playback_frame_at         (gint64                   start_frame,
+                                                gint64                   elapsed_us,
+                                                double                   speed,
+                                                int                      fps_num,
+                                                int                      fps_den,
+                                                gint64                   loop_start,
+                                                gint64                   loop_end);
+
+G_END_DECLS

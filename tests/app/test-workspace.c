@@ -1,0 +1,945 @@
+/* test-workspace.c: annotating with the keyboard on a real window, end to end
+ *
+ * A short demo interview is rendered and imported once (the same renderer and import as
+ * `fidget-cli demo`), opened in the application's window, and worked on with key presses
+ * delivered to the workspace's key controller, as GTK delivers them. What the keys did is
+ * then read back from the project file, not from the widgets.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fidget-application.h"
+#include "fidget-demo.h"
+#include "fidget-review.h"
+#include "fidget-test-util.h"
+#include "fidget-timeline-private.h"
+#include "fidget-video-import.h"
+#include "fidget-window-private.h"
+#include "fidget-workspace-private.h"
+#include "player-clip.h"
+
+static gboolean have_display;
+
+#define REQUIRE_DISPLAY()                                                   \
+  G_STMT_START {                                                            \
+    if (!have_display)                                                      \
+      {                                                                     \
+        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
+        return;                                                             \
+      }                                                                     \
+  } G_STMT_END
+
+#define DEMO_FRAMES 240
+
+static void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Runs what is pending; bounded, as a playing video always has a next frame pending. */
+static void
+spin (void)
+{
+  gint64 until = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < until)
+    ;
+}
+
+static void
+wait_settled (FidgetWorkspace *workspace)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!fidget_workspace_is_settled (workspace) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+  g_assert_true (fidget_workspace_is_settled (workspace));
+}
+
+/* A key press as GTK hands it to the workspace's key controller. */
+static gboolean
+press_with (FidgetWorkspace *workspace,
+            guint            keyval,
+            GdkModifierType  state)
+{
+  GtkEventController *keys = fidget_workspace_get_key_controller (workspace);
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, state, &handled);
+  spin ();
+  return handled;
+}
+
+static void
+press (FidgetWorkspace *workspace,
+       guint            keyval)
+{
+  g_assert_true (press_with (workspace, keyval, 0));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The project                                                                                 */
+
+static char *demo_video;
+
+/* One demo interview, cut to 8 s, rendered once per test program. */
+static const char *
+demo_video_path (void)
+{
+  if (demo_video == NULL)
+    {
+      g_autoptr(GPtrArray) scripts = fidget_demo_scripts_new (1);
+      FidgetDemoScript *script = g_ptr_array_index (scripts, 0);
+      g_autofree char *dir = fidget_test_make_tmpdir ();
+      g_autoptr(GError) error = NULL;
+      guint keep = 0;
+
+      script->n_frames = DEMO_FRAMES;
+      while (keep < script->moves->len &&
+             g_array_index (script->moves, FidgetDemoMove, keep).end_frame <= DEMO_FRAMES)
+        keep++;
+      g_array_set_size (script->moves, keep);
+
+      demo_video = g_build_filename (dir, "P001.mkv", NULL);
+      g_assert_true (fidget_demo_render (script, demo_video, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  return demo_video;
+}
+
+/* A fresh project in a fresh folder holding @video, with annotators amara and bo; bo has
+ * two segments, amara none. */
+static char *
+create_project (const char *video,
+                gint64     *video_id)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "study.fidget", NULL);
+  g_autofree char *copy = g_build_filename (dir, "P001.mkv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) imported = NULL;
+  g_autoptr(FidgetAnnotator) amara = NULL;
+  g_autoptr(FidgetAnnotator) bo = NULL;
+  g_autoptr(FidgetSegment) s1 = NULL;
+  g_autoptr(FidgetSegment) s2 = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetImportOptions options = { "P001", "female", "26-35" };
+  gsize length;
+
+  g_file_get_contents (video, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, (gssize) length, &error);
+  g_assert_no_error (error);
+
+  project = fidget_project_create (path, &error);
+  g_assert_no_error (error);
+  amara = fidget_project_add_annotator (project, "amara", &error);
+  g_assert_no_error (error);
+  bo = fidget_project_add_annotator (project, "bo", &error);
+  g_assert_no_error (error);
+  imported = fidget_import_video (project, copy, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  s1 = fidget_project_add_segment (project, imported->id, "bo", 30, 45, "F1", &error);
+  g_assert_no_error (error);
+  s2 = fidget_project_add_segment (project, imported->id, "bo", 60, 80, "C2", &error);
+  g_assert_no_error (error);
+
+  if (video_id != NULL)
+    *video_id = imported->id;
+  return g_steal_pointer (&path);
+}
+
+static FidgetApplication *
+create_application (void)
+{
+  g_autoptr(FidgetApplication) app = fidget_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&app);
+}
+
+static void
+destroy_all_toplevels (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (const GList *l = toplevels; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+  spin ();
+}
+
+typedef struct
+{
+  FidgetApplication *app;
+  FidgetWindow      *window;
+  FidgetWorkspace   *workspace;
+  FidgetProject     *project;   /* the window's */
+  char              *path;
+  gint64             video_id;
+} Fixture;
+
+static void
+fixture_open (Fixture    *fixture,
+              const char *video,
+              const char *annotator)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (FIDGET_APP_ID);
+
+  /* Every test starts as a first start: nowhere to resume. */
+  g_settings_reset (settings, "last-positions");
+  g_settings_reset (settings, "recent-actions");
+
+  fixture->path = create_project (video, &fixture->video_id);
+  file = g_file_new_for_path (fixture->path);
+  fixture->app = create_application ();
+  fidget_application_set_annotator (fixture->app, annotator);
+  fixture->window = fidget_application_open_file (fixture->app, file, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->workspace = fidget_window_get_workspace (fixture->window);
+  fixture->project = fidget_window_get_project (fixture->window);
+  wait_settled (fixture->workspace);
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  destroy_all_toplevels ();
+  g_clear_object (&fixture->app);
+  g_clear_pointer (&fixture->path, g_free);
+}
+
+static GPtrArray *
+segments_of (Fixture    *fixture,
+             const char *annotator)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *mine = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_segment_free);
+
+  /* A connection of the test's own: what is on disk, not what the window believes. */
+  {
+    g_autoptr(FidgetProject) reader = fidget_project_open (fixture->path, &error);
+
+    g_assert_no_error (error);
+    all = fidget_project_list_segments (reader, fixture->video_id, &error);
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < all->len; i++)
+    {
+      FidgetSegment *s = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (s->annotator_name, annotator) == 0)
+        g_ptr_array_add (mine, fidget_segment_copy (s));
+    }
+  return mine;
+}
+
+static gboolean
+focus_in (GtkWidget *widget,
+          GtkWidget *ancestor)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+test_mark_with_keys (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) mine = NULL;
+  const FidgetSegment *s;
+  gint64 in, out;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+
+  /* The project opens on its video at frame 0, with the keyboard where the shortcuts work. */
+  g_assert_cmpstr (fidget_window_get_page_name (f.window), ==, "workspace");
+  g_assert_cmpint (fidget_workspace_get_position (f.workspace), ==, 0);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, 0);
+  g_assert_true (focus_in (GTK_WIDGET (f.workspace), GTK_WIDGET (f.workspace)));
+
+  /* Find the start: ten frames on. */
+  for (int i = 0; i < 10; i++)
+    press (f.workspace, GDK_KEY_Right);
+  wait_settled (f.workspace);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, 10);
+
+  /* i, five frames on, o, then B 1: a nod over frames 10..15, inclusive. */
+  press (f.workspace, GDK_KEY_i);
+  for (int i = 0; i < 5; i++)
+    press (f.workspace, GDK_KEY_Right);
+  press (f.workspace, GDK_KEY_o);
+  fidget_workspace_get_marks (f.workspace, &in, &out);
+  g_assert_cmpint (in, ==, 10);
+  g_assert_cmpint (out, ==, 15);
+  press (f.workspace, GDK_KEY_b);
+  g_assert_cmpstr (fidget_workspace_get_typed_code (f.workspace), ==, "B");
+  press (f.workspace, GDK_KEY_1);
+
+  /* In the file, at once, under amara's name: [10, 16) with B1. */
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  s = g_ptr_array_index (mine, 0);
+  g_assert_cmpint (s->start_frame, ==, 10);
+  g_assert_cmpint (s->end_frame, ==, 16);
+  g_assert_cmpstr (s->action_code, ==, "B1");
+
+  /* The marks are used up, the new segment is selected and in the inspector. */
+  fidget_workspace_get_marks (f.workspace, &in, &out);
+  g_assert_cmpint (in, ==, -1);
+  g_assert_cmpint (out, ==, -1);
+  g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, s->uuid);
+  g_assert_cmpstr (fidget_timeline_get_selected (fidget_workspace_get_timeline (f.workspace)), ==,
+                   s->uuid);
+  g_assert_nonnull (fidget_inspector_get_segment (fidget_workspace_get_inspector (f.workspace)));
+  g_assert_cmpstr (fidget_inspector_get_segment (fidget_workspace_get_inspector (f.workspace))->uuid,
+                   ==, s->uuid);
+
+  /* An o marked before the i still makes a forward segment; an i alone ends on the frame
+   * shown. */
+  press (f.workspace, GDK_KEY_Escape);
+  press_with (f.workspace, GDK_KEY_Right, GDK_SHIFT_MASK);   /* 1 s: frame 45 */
+  wait_settled (f.workspace);
+  g_assert_cmpint (fidget_workspace_get_position (f.workspace), ==, 45);
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_Right);
+  press (f.workspace, GDK_KEY_Right);
+  press (f.workspace, GDK_KEY_d);
+  press (f.workspace, GDK_KEY_3);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 2);
+  s = g_ptr_array_index (mine, 1);
+  g_assert_cmpint (s->start_frame, ==, 45);
+  g_assert_cmpint (s->end_frame, ==, 48);
+  g_assert_cmpstr (s->action_code, ==, "D3");
+
+  fixture_close (&f);
+}
+
+static void
+test_edit_keys (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) mine = NULL;
+  const FidgetSegment *s;
+  g_autofree char *uuid = NULL;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  fidget_workspace_seek (f.workspace, 20);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  fidget_workspace_seek (f.workspace, 29);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_o);
+  press (f.workspace, GDK_KEY_e);
+  press (f.workspace, GDK_KEY_2);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  uuid = g_strdup (((FidgetSegment *) g_ptr_array_index (mine, 0))->uuid);
+
+  /* Tab from the start selects it and puts the playhead on its first frame. */
+  press (f.workspace, GDK_KEY_Escape);
+  g_assert_null (fidget_workspace_get_selected (f.workspace));
+  fidget_workspace_seek (f.workspace, 0);
+  press (f.workspace, GDK_KEY_Tab);
+  g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, uuid);
+  g_assert_cmpint (fidget_workspace_get_position (f.workspace), ==, 20);
+
+  /* ] [ move the start, } { the end; each reaches the file at once. */
+  press (f.workspace, GDK_KEY_bracketright);
+  press_with (f.workspace, GDK_KEY_braceright, GDK_SHIFT_MASK);
+  press_with (f.workspace, GDK_KEY_braceright, GDK_SHIFT_MASK);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  s = g_ptr_array_index (mine, 0);
+  g_assert_cmpint (s->start_frame, ==, 21);
+  g_assert_cmpint (s->end_frame, ==, 32);
+  press (f.workspace, GDK_KEY_bracketleft);
+  press_with (f.workspace, GDK_KEY_braceleft, GDK_SHIFT_MASK);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  s = g_ptr_array_index (mine, 0);
+  g_assert_cmpint (s->start_frame, ==, 20);
+  g_assert_cmpint (s->end_frame, ==, 31);
+
+  /* Relabel the selected segment by typing a code. */
+  press (f.workspace, GDK_KEY_g);
+  press (f.workspace, GDK_KEY_4);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->action_code, ==, "G4");
+
+  /* Delete, undo, redo: the store's own log. */
+  press (f.workspace, GDK_KEY_Delete);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 0);
+  g_assert_null (fidget_workspace_get_selected (f.workspace));
+  g_assert_true (press_with (f.workspace, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->action_code, ==, "G4");
+  g_assert_true (press_with (f.workspace, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 0);
+
+  /* Tab never selects somebody else's segment for editing (bo's are not amara's). */
+  press (f.workspace, GDK_KEY_Tab);
+  g_assert_null (fidget_workspace_get_selected (f.workspace));
+  g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "no segments"));
+
+  fixture_close (&f);
+}
+
+static void
+test_refusals_are_shown (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) mine = NULL;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+
+  /* A one-frame segment cannot lose its end: the store refuses, and says why. */
+  fidget_workspace_seek (f.workspace, 50);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_o);
+  press (f.workspace, GDK_KEY_a);
+  press (f.workspace, GDK_KEY_1);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  press_with (f.workspace, GDK_KEY_braceleft, GDK_SHIFT_MASK);
+  g_test_message ("%s", fidget_workspace_get_last_message (f.workspace));
+  g_assert_true (g_str_has_prefix (fidget_workspace_get_last_message (f.workspace),
+                                   "The end was not moved: "));
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpint (((FidgetSegment *) g_ptr_array_index (mine, 0))->end_frame, ==, 51);
+
+  /* A code no action has. */
+  press (f.workspace, GDK_KEY_b);
+  press (f.workspace, GDK_KEY_9);
+  g_assert_cmpstr (fidget_workspace_get_last_message (f.workspace), ==, "There is no action B9");
+  g_assert_cmpstr (fidget_workspace_get_typed_code (f.workspace), ==, "");
+
+  /* Nobody chosen: nothing is written, and the workspace asks who is working. */
+  fidget_window_set_annotator (f.window, NULL);
+  press (f.workspace, GDK_KEY_Escape);
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_b);
+  press (f.workspace, GDK_KEY_1);
+  g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "Choose who you are"));
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+
+  fixture_close (&f);
+}
+
+static void
+test_picker_and_codes (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) mine = NULL;
+  g_auto(GStrv) visible = NULL;
+  FidgetActionPicker *picker;
+  gint64 deadline;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  picker = fidget_workspace_get_picker (f.workspace);
+
+  /* Enter opens the picker; search as you type; Enter takes the first match. */
+  fidget_workspace_seek (f.workspace, 60);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  fidget_workspace_seek (f.workspace, 70);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_o);
+  press (f.workspace, GDK_KEY_Return);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  visible = fidget_action_picker_get_visible_codes (picker);
+  g_assert_cmpuint (g_strv_length (visible), ==, 52);
+  gtk_editable_set_text (fidget_action_picker_get_search_entry (picker), "nodd");
+  spin_for (300);
+  g_clear_pointer (&visible, g_strfreev);
+  visible = fidget_action_picker_get_visible_codes (picker);
+  g_assert_cmpuint (g_strv_length (visible), ==, 1);
+  g_assert_cmpstr (visible[0], ==, "B1");
+  g_signal_emit_by_name (fidget_action_picker_get_search_entry (picker), "activate");
+  spin ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->action_code, ==, "B1");
+  g_assert_cmpint (((FidgetSegment *) g_ptr_array_index (mine, 0))->start_frame, ==, 60);
+  g_assert_cmpint (((FidgetSegment *) g_ptr_array_index (mine, 0))->end_frame, ==, 71);
+
+  /* Recently used comes first. */
+  gtk_editable_set_text (fidget_action_picker_get_search_entry (picker), "");
+  spin ();
+  g_clear_pointer (&visible, g_strfreev);
+  visible = fidget_action_picker_get_visible_codes (picker);
+  g_assert_cmpstr (visible[0], ==, "B1");
+  g_assert_cmpuint (g_strv_length (visible), ==, 53);
+
+  /* C1 is complete but C10-C13 start with it: it waits a moment, then is taken. */
+  press (f.workspace, GDK_KEY_Escape);
+  fidget_workspace_seek (f.workspace, 80);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_c);
+  press (f.workspace, GDK_KEY_1);
+  g_assert_cmpstr (fidget_workspace_get_typed_code (f.workspace), ==, "C1");
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (fidget_workspace_get_typed_code (f.workspace)[0] != '\0' &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 2);
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 1))->action_code, ==, "C1");
+
+  /* ... while C 1 2 is C12 at once. */
+  press (f.workspace, GDK_KEY_Escape);
+  fidget_workspace_seek (f.workspace, 90);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_c);
+  press (f.workspace, GDK_KEY_1);
+  press (f.workspace, GDK_KEY_2);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 3);
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 2))->action_code, ==, "C12");
+
+  fixture_close (&f);
+}
+
+static void
+test_play_speed_loop (void)
+{
+  Fixture f = { 0 };
+  gint64 start, end, position;
+  gint64 deadline;
+  gboolean stayed = TRUE;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+
+  /* Space plays; the playhead moves on; Space pauses. */
+  press (f.workspace, GDK_KEY_space);
+  g_assert_true (fidget_workspace_get_playing (f.workspace));
+  spin_for (500);
+  press (f.workspace, GDK_KEY_space);
+  g_assert_false (fidget_workspace_get_playing (f.workspace));
+  position = fidget_workspace_get_position (f.workspace);
+  g_test_message ("0.5 s of play at 1x: frame %" G_GINT64_FORMAT, position);
+  g_assert_cmpint (position, >, 3);
+  g_assert_cmpint (position, <, 30);
+
+  /* - and + walk the speeds between 0.1x and 2x. */
+  g_assert_cmpfloat (fidget_workspace_get_speed (f.workspace), ==, 1.0);
+  press (f.workspace, GDK_KEY_minus);
+  g_assert_cmpfloat (fidget_workspace_get_speed (f.workspace), ==, 0.75);
+  for (int i = 0; i < 10; i++)
+    press (f.workspace, GDK_KEY_minus);
+  g_assert_cmpfloat (fidget_workspace_get_speed (f.workspace), ==, 0.1);
+  for (int i = 0; i < 10; i++)
+    press_with (f.workspace, GDK_KEY_plus, GDK_SHIFT_MASK);
+  g_assert_cmpfloat (fidget_workspace_get_speed (f.workspace), ==, 2.0);
+
+  /* l loops the selected segment (bo's F1 over 30..44, selected from the timeline). */
+  fidget_workspace_set_speed (f.workspace, 1.0);
+  fidget_workspace_set_show_others (f.workspace, TRUE);
+  {
+    FidgetTimeline *timeline = fidget_workspace_get_timeline (f.workspace);
+    graphene_rect_t rect;
+    FidgetTimelineHit hit;
+    g_autoptr(GPtrArray) others = segments_of (&f, "bo");
+    const char *uuid = ((FidgetSegment *) g_ptr_array_index (others, 0))->uuid;
+
+    spin_for (100);
+    g_assert_true (fidget_timeline_get_segment_rect (timeline, uuid, &rect));
+    fidget_timeline_hit_test (timeline, rect.origin.x + rect.size.width / 2, rect.origin.y + 3, &hit);
+    g_assert_cmpstr (hit.uuid, ==, uuid);
+    g_assert_true (fidget_timeline_drag_begin (timeline, rect.origin.x + rect.size.width / 2,
+                                               rect.origin.y + 3));
+    fidget_timeline_drag_end (timeline, 0, 0);
+    g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, uuid);
+  }
+  press (f.workspace, GDK_KEY_l);
+  fidget_workspace_get_loop (f.workspace, &start, &end);
+  g_assert_cmpint (start, ==, 30);
+  g_assert_cmpint (end, ==, 45);
+  g_assert_true (fidget_workspace_get_playing (f.workspace));
+  deadline = g_get_monotonic_time () + 1200 * 1000;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      position = fidget_workspace_get_position (f.workspace);
+      if (position < 30 || position >= 45)
+        stayed = FALSE;
+    }
+  g_assert_true (stayed);
+  press (f.workspace, GDK_KEY_l);
+  fidget_workspace_get_loop (f.workspace, &start, &end);
+  g_assert_cmpint (end, <=, start);
+  press (f.workspace, GDK_KEY_space);
+
+  fixture_close (&f);
+}
+
+static void
+test_frames_shown_are_exact (void)
+{
+  PlayerClipSpec spec = { 320, 240, 30, 90, 30, FALSE, 0, NULL };
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *clip = g_build_filename (dir, "index.mkv", NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0 };
+  FidgetVideoView *view;
+
+  REQUIRE_DISPLAY ();
+
+  /* A clip whose frames show their own index: what is on screen is checked by its pixels. */
+  g_assert_true (player_clip_write (clip, &spec, &error));
+  g_assert_no_error (error);
+  fixture_open (&f, clip, "amara");
+  view = fidget_workspace_get_video_view (f.workspace);
+
+  for (int i = 0; i < 40; i++)
+    press (f.workspace, GDK_KEY_Right);
+  wait_settled (f.workspace);
+  g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 40);
+  press_with (f.workspace, GDK_KEY_Left, GDK_SHIFT_MASK);
+  wait_settled (f.workspace);
+  g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 10);
+  for (int i = 0; i < 7; i++)
+    {
+      press (f.workspace, GDK_KEY_Left);
+      wait_settled (f.workspace);
+      g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 9 - i);
+      g_assert_cmpint (fidget_video_view_get_index (view), ==, 9 - i);
+    }
+  press (f.workspace, GDK_KEY_End);
+  wait_settled (f.workspace);
+  g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 89);
+  fixture_close (&f);
+}
+
+static void
+test_broken_video_keeps_project_usable (void)
+{
+  PlayerClipSpec spec = { 320, 240, 30, 90, 30, FALSE, 0, NULL };
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *clip = g_build_filename (dir, "index.mkv", NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  Fixture f = { 0 };
+  gsize length;
+  gint64 deadline;
+
+  REQUIRE_DISPLAY ();
+
+  g_assert_true (player_clip_write (clip, &spec, &error));
+  fixture_open (&f, clip, "amara");
+
+  /* The file is cut in half behind the project's back, then played past the cut. */
+  copy = g_build_filename (g_path_get_dirname (f.path), "P001.mkv", NULL);
+  g_file_get_contents (copy, &contents, &length, &error);
+  g_assert_no_error (error);
+  fidget_workspace_close_video (f.workspace);
+  g_file_set_contents (copy, contents, (gssize) length / 2, &error);
+  g_assert_no_error (error);
+  fidget_workspace_open_video (f.workspace, f.video_id, 5);
+  wait_settled (f.workspace);
+
+  press (f.workspace, GDK_KEY_End);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (fidget_workspace_get_error (f.workspace) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (fidget_workspace_get_error (f.workspace));
+  g_test_message ("%s", fidget_workspace_get_error (f.workspace));
+  g_assert_nonnull (strstr (fidget_workspace_get_error (f.workspace), "P001.mkv"));
+
+  /* Still usable: back before the cut, frames show and segments are made. */
+  press (f.workspace, GDK_KEY_Home);
+  wait_settled (f.workspace);
+  g_assert_null (fidget_workspace_get_error (f.workspace));
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_Right);
+  press (f.workspace, GDK_KEY_b);
+  press (f.workspace, GDK_KEY_2);
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-videos", NULL));
+  g_assert_cmpstr (fidget_window_get_page_name (f.window), ==, "project");
+
+  fixture_close (&f);
+}
+
+static void
+test_resumes_where_work_stopped (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GFile) file = NULL;
+  FidgetWindow *window;
+  FidgetWorkspace *workspace;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  fidget_workspace_seek (f.workspace, 123);
+  wait_settled (f.workspace);
+  gtk_window_close (GTK_WINDOW (f.window));
+  spin ();
+  g_clear_object (&f.app);
+
+  /* A new start on the same project: the same video at the same frame, keys ready. */
+  file = g_file_new_for_path (f.path);
+  f.app = create_application ();
+  fidget_application_set_annotator (f.app, "amara");
+  window = fidget_application_open_file (f.app, file, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  workspace = fidget_window_get_workspace (window);
+  wait_settled (workspace);
+  g_assert_cmpstr (fidget_window_get_page_name (window), ==, "workspace");
+  g_assert_cmpint (fidget_workspace_get_position (workspace), ==, 123);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (workspace), ==, 123);
+  g_assert_true (focus_in (GTK_WIDGET (workspace), GTK_WIDGET (workspace)));
+
+  fixture_close (&f);
+}
+
+static void
+test_inspector_edits (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) mine = NULL;
+  FidgetInspector *inspector;
+  const FidgetSegment *s;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  inspector = fidget_workspace_get_inspector (f.workspace);
+  fidget_workspace_seek (f.workspace, 150);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  fidget_workspace_seek (f.workspace, 160);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_o);
+  press (f.workspace, GDK_KEY_f);
+  press (f.workspace, GDK_KEY_3);
+
+  /* The inspector shows the first and last frames (inclusive) and the duration. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (fidget_inspector_get_start_spin (inspector)), ==, 150);
+  g_assert_cmpfloat (gtk_spin_button_get_value (fidget_inspector_get_last_spin (inspector)), ==, 160);
+  g_assert_cmpstr (gtk_label_get_label (fidget_inspector_get_duration (inspector)), ==,
+                   "11 frames · 0.367 s");
+
+  /* Each field goes to the store when changed. */
+  gtk_spin_button_set_value (fidget_inspector_get_last_spin (inspector), 165);
+  adw_combo_row_set_selected (fidget_inspector_get_emotion (inspector), FIDGET_EMOTION_SURPRISE);
+  gtk_editable_set_text (fidget_inspector_get_note_entry (inspector), "left hand only");
+  g_signal_emit_by_name (fidget_inspector_get_note_entry (inspector), "apply");
+  gtk_switch_set_active (fidget_inspector_get_flag_switch (inspector), TRUE);
+  spin ();
+  mine = segments_of (&f, "amara");
+  s = g_ptr_array_index (mine, 0);
+  g_assert_cmpint (s->end_frame, ==, 166);
+  g_assert_cmpint (s->emotion, ==, FIDGET_EMOTION_SURPRISE);
+  g_assert_cmpstr (s->note, ==, "left hand only");
+  g_assert_true (s->flagged);
+
+  /* A refused value is told, and the field shows the stored one again. */
+  gtk_spin_button_set_value (fidget_inspector_get_last_spin (inspector), 100);
+  spin ();
+  g_test_message ("%s", fidget_workspace_get_last_message (f.workspace));
+  g_assert_true (g_str_has_prefix (fidget_workspace_get_last_message (f.workspace),
+                                   "The change was not saved: "));
+  g_assert_cmpfloat (gtk_spin_button_get_value (fidget_inspector_get_last_spin (inspector)), ==, 165);
+
+  fixture_close (&f);
+}
+
+
+/* The others' lane follows the review: hidden from the primary, shown to the reviewer; and
+ * what the review refuses is told, not lost. */
+static void
+test_review_rules (void)
+{
+  static const char *checkers[] = { "carmen", "amara", NULL };
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(FidgetAnnotator) carmen = NULL;
+  g_autoptr(FidgetAnnotator) dev = NULL;
+  FidgetTimeline *timeline;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  timeline = fidget_workspace_get_timeline (f.workspace);
+  g_assert_false (fidget_timeline_get_lane_visible (timeline, FIDGET_TIMELINE_LANE_OTHERS));
+
+  carmen = fidget_project_add_annotator (f.project, "carmen", &error);
+  g_assert_no_error (error);
+  dev = fidget_project_add_annotator (f.project, "dev", &error);
+  g_assert_no_error (error);
+  fidget_review_assign (f.project, f.video_id, "bo", checkers, "dev", &error);
+  g_assert_no_error (error);
+
+  /* amara cross-checks later; while bo annotates, the store refuses her segment, and the
+   * workspace says so. */
+  fidget_workspace_seek (f.workspace, 10);
+  wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_i);
+  press (f.workspace, GDK_KEY_b);
+  press (f.workspace, GDK_KEY_1);
+  g_test_message ("%s", fidget_workspace_get_last_message (f.workspace));
+  g_assert_true (g_str_has_prefix (fidget_workspace_get_last_message (f.workspace),
+                                   "The segment was not added: "));
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 0);
+  g_assert_false (fidget_timeline_get_lane_visible (timeline, FIDGET_TIMELINE_LANE_OTHERS));
+
+  /* The reviewer sees the others' lane. */
+  fidget_window_set_annotator (f.window, "dev");
+  g_assert_true (fidget_timeline_get_lane_visible (timeline, FIDGET_TIMELINE_LANE_OTHERS));
+  fidget_window_set_annotator (f.window, "bo");
+  g_assert_false (fidget_timeline_get_lane_visible (timeline, FIDGET_TIMELINE_LANE_OTHERS));
+
+  fixture_close (&f);
+}
+
+/* Every key the shortcuts window lists under Annotating does something in the workspace. */
+static void
+test_shortcuts_listed_work (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/fidget/Fidget/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  Fixture f = { 0 };
+  guint checked = 0;
+
+  REQUIRE_DISPLAY ();
+  g_assert_nonnull (overlay);
+
+  fixture_open (&f, demo_video_path (), "amara");
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) accels = NULL;
+      GtkWidget *section;
+      g_autofree char *section_name = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      section = gtk_widget_get_ancestor (GTK_WIDGET (l->data), GTK_TYPE_SHORTCUTS_SECTION);
+      g_object_get (section, "section-name", &section_name, NULL);
+      g_object_get (l->data, "accelerator", &accelerator, NULL);
+      if (g_strcmp0 (section_name, "annotating") != 0 || accelerator == NULL)
+        continue;
+
+      accels = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; accels[i] != NULL; i++)
+        {
+          g_auto(GStrv) range = g_strsplit (accels[i], "...", 2);
+          guint first, last;
+          GdkModifierType mods;
+
+          g_assert_true (gtk_accelerator_parse (range[0], &first, &mods));
+          last = first;
+          if (range[1] != NULL)
+            g_assert_true (gtk_accelerator_parse (range[1], &last, NULL));
+          for (guint key = first; key <= last; key++)
+            {
+              guint keyval = key;
+              gboolean handled;
+
+              /* Shift+Tab arrives as ISO_Left_Tab; digits finish a code begun by a letter. */
+              if (keyval == GDK_KEY_Tab && (mods & GDK_SHIFT_MASK))
+                keyval = GDK_KEY_ISO_Left_Tab;
+              if (keyval >= GDK_KEY_0 && keyval <= GDK_KEY_9)
+                press (f.workspace, GDK_KEY_b);
+              /* Escape clears what there is to clear: give it a mark. */
+              if (keyval == GDK_KEY_Escape)
+                press (f.workspace, GDK_KEY_i);
+              handled = press_with (f.workspace, keyval, mods);
+              if (!handled)
+                g_error ("%s is listed but does nothing", gtk_accelerator_name (keyval, mods));
+              checked++;
+
+              /* Back to where the keys work, for the next one. */
+              fidget_workspace_set_playing (f.workspace, FALSE);
+              gtk_popover_popdown (GTK_POPOVER (fidget_workspace_get_picker (f.workspace)));
+              spin ();
+              while (press_with (f.workspace, GDK_KEY_Escape, 0))
+                ;
+              fidget_workspace_focus (f.workspace);
+            }
+        }
+    }
+  g_test_message ("%u listed keys checked", checked);
+  g_assert_cmpuint (checked, >=, 30);
+
+  fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/workspace/mark-with-keys", test_mark_with_keys);
+  g_test_add_func ("/workspace/edit-keys", test_edit_keys);
+  g_test_add_func ("/workspace/refusals-are-shown", test_refusals_are_shown);
+  g_test_add_func ("/workspace/picker-and-codes", test_picker_and_codes);
+  g_test_add_func ("/workspace/play-speed-loop", test_play_speed_loop);
+  g_test_add_func ("/workspace/frames-shown-are-exact", test_frames_shown_are_exact);
+  g_test_add_func ("/workspace/broken-video", test_broken_video_keeps_project_usable);
+  g_test_add_func ("/workspace/resumes", test_resumes_where_work_stopped);
+  g_test_add_func ("/workspace/inspector-edits", test_inspector_edits);
+  g_test_add_func ("/workspace/shortcuts-listed-work", test_shortcuts_listed_work);
+  g_test_add_func ("/workspace/review-rules", test_review_rules);
+
+  return g_test_run ();
+}
