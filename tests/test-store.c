@@ -6,6 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <glib/gstdio.h>
+
+#include "fidget-content-hash.h"
 #include "fidget-error.h"
 #include "fidget-project-private.h"
 #include "fidget-test-util.h"
@@ -522,6 +525,60 @@ test_changed_signal (Fixture       *f,
   g_assert_cmpstr (log->str, ==, expected);
 }
 
+static void
+test_relink (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_path = g_build_filename (f->dir, "take1.mkv", NULL);
+  g_autofree char *moved_dir = g_build_filename (f->dir, "moved", "deeper", NULL);
+  g_autofree char *new_path = g_build_filename (moved_dir, "take1.mkv", NULL);
+  g_autofree char *impostor = g_build_filename (f->dir, "moved", "impostor.mkv", NULL);
+  g_autoptr(FidgetVideo) info = fake_video (7, 90);
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(FidgetVideo) refused = NULL;
+  g_autoptr(GPtrArray) relinked = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  FidgetVideo *back;
+
+  /* Same size, other bytes: found by size, refused by hash. */
+  g_assert_true (g_file_set_contents (old_path, "the real take, frame by frame", -1, NULL));
+  g_free (info->content_hash);
+  info->content_hash = fidget_content_hash_file (old_path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  info->size_bytes = strlen ("the real take, frame by frame");
+  video = fidget_project_add_video (f->project, info, old_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (video->path, ==, "take1.mkv");
+
+  g_assert_cmpint (g_mkdir_with_parents (moved_dir, 0755), ==, 0);
+  g_assert_cmpint (g_rename (old_path, new_path), ==, 0);
+  g_assert_true (g_file_set_contents (impostor, "the other take, frame by frame", 29, NULL));
+
+  refused = fidget_project_relink_video (f->project, video->id, impostor, NULL, &error);
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "impostor.mkv"));
+  g_clear_error (&error);
+
+  relinked = fidget_project_relink_missing (f->project, f->dir, NULL, &error);
+  g_assert_no_error (error);
+  /* The fixture's own video has no file either, and no candidate: only the take is found. */
+  g_assert_cmpuint (relinked->len, ==, 1);
+  back = g_ptr_array_index (relinked, 0);
+  g_assert_cmpint (back->id, ==, video->id);
+  g_assert_cmpstr (back->path, ==, "moved/deeper/take1.mkv");
+
+  audit = fidget_project_list_audit (f->project, video->uuid, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((FidgetAuditEntry *) g_ptr_array_index (audit, 0))->operation, ==, "relink");
+
+  /* Nothing missing any more (for this video): a second search relinks nothing new. */
+  g_clear_pointer (&relinked, g_ptr_array_unref);
+  relinked = fidget_project_relink_missing (f->project, f->dir, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (relinked->len, ==, 0);
+}
+
 /* A file written by the first release (schema 1, no undo log, no flag column), kept as SQL in
  * tests/data so the migration is tested against what that release wrote, not a re-creation. */
 static void
@@ -597,6 +654,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/store/changed-signal", Fixture, NULL, fixture_set_up, test_changed_signal,
               fixture_tear_down);
+  g_test_add ("/store/relink", Fixture, NULL, fixture_set_up, test_relink, fixture_tear_down);
   g_test_add_func ("/store/migrate-from-v1", test_migrate_from_v1);
 
   return g_test_run ();

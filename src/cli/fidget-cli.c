@@ -815,6 +815,65 @@ cmd_taxonomy (int    argc,
 }
 
 /* }}} */
+/* {{{ relink */
+
+static int
+cmd_relink (int    argc,
+            char **argv)
+{
+  g_autofree char *video_text = NULL;
+  g_autofree char *search = NULL;
+  g_autofree char *actor = NULL;
+  GOptionEntry entries[] = {
+    { "video", 0, 0, G_OPTION_ARG_STRING, &video_text, "The video that moved", "ID" },
+    { "search", 0, 0, G_OPTION_ARG_FILENAME, &search,
+      "Find every missing video under this folder (by size, then content)", "DIR" },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, "Annotator doing it", "NAME" },
+    { NULL }
+  };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = FIDGET_CLI_OK;
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT [FILE]",
+                         "Point the project at videos that moved: relink PROJECT --video ID FILE, "
+                         "or relink PROJECT --search DIR.", entries))
+    return FIDGET_CLI_USAGE;
+  if ((video_text != NULL) == (search != NULL))
+    return fidget_cli_usage_error ("relink takes either --video ID FILE or --search DIR");
+  if (video_text != NULL ? argc != 3 : argc != 2)
+    return fidget_cli_usage_error ("relink takes a PROJECT (and a FILE with --video)");
+
+  if (!(project = fidget_cli_open (argv[1], actor, &status)))
+    return status;
+
+  if (video_text != NULL)
+    {
+      g_autoptr(FidgetVideo) video = NULL;
+      gint64 video_id;
+
+      if (!fidget_cli_parse_int64 (video_text, "--video", 1, &video_id))
+        return FIDGET_CLI_USAGE;
+      if (!(video = fidget_project_relink_video (project, video_id, argv[2], NULL, &error)))
+        return fidget_cli_refused (error);
+      g_print ("%" G_GINT64_FORMAT "\t%s\n", video->id, video->path);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) relinked = fidget_project_relink_missing (project, search, NULL, &error);
+
+      if (relinked == NULL)
+        return fidget_cli_refused (error);
+      for (guint i = 0; i < relinked->len; i++)
+        {
+          FidgetVideo *video = g_ptr_array_index (relinked, i);
+          g_print ("%" G_GINT64_FORMAT "\t%s\n", video->id, video->path);
+        }
+    }
+  return FIDGET_CLI_OK;
+}
+
+/* }}} */
 /* {{{ main */
 
 static const FidgetCliCommand core_commands[] = {
@@ -823,6 +882,7 @@ static const FidgetCliCommand core_commands[] = {
   { "import-video", cmd_import_video,
     "import-video PROJECT FILE... [--participant CODE] [--gender G] [--age-group A]" },
   { "videos", cmd_videos, "videos PROJECT [--json]" },
+  { "relink", cmd_relink, "relink PROJECT --video ID FILE | relink PROJECT --search DIR" },
   { "annotators", cmd_annotators, "annotators PROJECT [--json] | annotators add PROJECT NAME" },
   { "segments", cmd_segments,
     "segments PROJECT [--video ID] [--json]\n"

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fidget-content-hash.h"
 #include "fidget-error.h"
 #include "fidget-project-private.h"
 #include "fidget-review-private.h"
@@ -1289,6 +1290,182 @@ path_for_storage (FidgetProject *self,
   if (g_str_has_prefix (absolute, prefix))
     return g_strdup (absolute + strlen (prefix));
   return g_steal_pointer (&absolute);
+}
+
+/* Points @video at @file_path, whose content hash the caller has checked. */
+static FidgetVideo *
+relink_checked (FidgetProject     *self,
+                const FidgetVideo *video,
+                const char        *file_path,
+                GError           **error)
+{
+  gint64 video_id = video->id;
+  g_autofree char *stored_path = NULL;
+  g_autofree char *detail = NULL;
+  sqlite3_stmt *stmt;
+
+  stored_path = path_for_storage (self, file_path);
+  if (!begin (self, _("relink the video"), error))
+    return NULL;
+  stmt = prepare (self, "UPDATE video SET path = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, video_id);
+  sqlite3_bind_text (stmt, 2, stored_path, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, _("relink the video"), error))
+    goto failed;
+  stmt = prepare (self, "SELECT json_object ('from', ?1, 'to', ?2)", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_text (stmt, 1, video->path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, stored_path, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    detail = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (!audit (self, "relink", "video", video->uuid, detail, error))
+    goto failed;
+  if (!commit (self, _("relink the video"), error))
+    return NULL;
+  emit_changed (self, "video", video_id);
+  return fidget_project_get_video (self, video_id, error);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+FidgetVideo *
+fidget_project_relink_video (FidgetProject  *self,
+                             gint64          video_id,
+                             const char     *file_path,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (FIDGET_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (file_path != NULL, NULL);
+
+  if (!(video = fidget_project_get_video (self, video_id, error)))
+    return NULL;
+  display = g_filename_display_basename (file_path);
+  if (!g_file_test (file_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
+                   _("Cannot relink video %lld to “%s”: there is no such file"),
+                   (long long) video_id, file_path);
+      return NULL;
+    }
+  /* Same bytes or nothing: a file of another take would shift every label on it. */
+  if (!(hash = fidget_content_hash_file (file_path, cancellable, NULL, NULL, error)))
+    return NULL;
+  if (g_strcmp0 (hash, video->content_hash) != 0)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                   _("“%s” is not video %lld (“%s”): its content differs"),
+                   display, (long long) video_id, video->path);
+      return NULL;
+    }
+  return relink_checked (self, video, file_path, error);
+}
+
+static void
+collect_files (const char  *folder,
+               GHashTable  *sizes,
+               GPtrArray   *found,
+               guint        depth)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  /* Deep enough for any sensible study layout, bounded against link loops. */
+  if (dir == NULL || depth > 16)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      GStatBuf st;
+
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        collect_files (path, sizes, found, depth + 1);
+      else if (S_ISREG (st.st_mode) && g_hash_table_contains (sizes, &(gint64) { st.st_size }))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
+GPtrArray *
+fidget_project_relink_missing (FidgetProject  *self,
+                               const char     *folder,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) videos = NULL;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) relinked = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_video_free);
+  g_autoptr(GHashTable) sizes = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  g_return_val_if_fail (FIDGET_IS_PROJECT (self), NULL);
+
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
+                   _("There is no folder “%s” to look for videos in"), folder);
+      return NULL;
+    }
+  if (!(videos = fidget_project_list_videos (self, error)))
+    return NULL;
+  for (guint i = 0; i < videos->len; i++)
+    {
+      FidgetVideo *video = g_ptr_array_index (videos, i);
+      g_autofree char *path = fidget_project_resolve_video_path (self, video);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_ptr_array_add (missing, video);
+          g_hash_table_add (sizes, &video->size_bytes);
+        }
+    }
+  if (missing->len == 0)
+    return g_steal_pointer (&relinked);
+
+  /* Only files of a missing video's exact size are worth hashing. */
+  collect_files (folder, sizes, candidates, 0);
+  for (guint c = 0; c < candidates->len; c++)
+    {
+      const char *candidate = g_ptr_array_index (candidates, c);
+      g_autofree char *hash = NULL;
+      g_autoptr(GError) local_error = NULL;
+      GStatBuf st;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (g_stat (candidate, &st) != 0)
+        continue;
+      for (guint m = 0; m < missing->len; m++)
+        {
+          FidgetVideo *video = g_ptr_array_index (missing, m);
+          FidgetVideo *done;
+
+          if (video->size_bytes != (gint64) st.st_size)
+            continue;
+          if (hash == NULL &&
+              !(hash = fidget_content_hash_file (candidate, cancellable, NULL, NULL, &local_error)))
+            break;
+          if (g_strcmp0 (hash, video->content_hash) != 0)
+            continue;
+          if (!(done = relink_checked (self, video, candidate, error)))
+            return NULL;
+          g_ptr_array_add (relinked, done);
+          g_ptr_array_remove_index (missing, m);
+          break;
+        }
+    }
+  return g_steal_pointer (&relinked);
 }
 
 FidgetVideo *

@@ -80,6 +80,19 @@ GPtrArray         *fidget_project_list_videos         (FidgetProject       *self
                                                        GError             **error);
 char              *fidget_project_resolve_video_path  (FidgetProject       *self,
                                                        const FidgetVideo   *video);
+/* A video file that moved: @file_path must hold the same content (its SHA-256 is checked), then
+ * the project points at it. Blocking (it reads the whole file). */
+FidgetVideo       *fidget_project_relink_video        (FidgetProject       *self,
+                                                       gint64               video_id,
+                                                       const char          *file_path,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
+/* Looks for the project's missing video files under @folder (recursively): candidates of the
+ * right size are hashed, and each match is relinked. Returns the relinked videos. */
+GPtrArray         *fidget_project_relink_missing      (FidgetProject       *self,
+                                                       const char          *folder,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
 
 /* Segments: frames are half-open [start, end) in decoded frames of the video. */
 FidgetSegment     *fidget_project_add_segment         (FidgetProject       *self,
