@@ -81,6 +81,8 @@ struct _FidgetWorkspace
   FidgetVideoView     *video_view;
   GtkSpinner          *loading_spinner;
   AdwStatusPage       *unplayable_page;
+  GtkWidget           *relink_button;
+  gint64               relink_video_id;  /* the video whose file is missing, or 0 */
   GtkRevealer         *error_revealer;
   GtkLabel            *error_label;
   GtkRevealer         *annotator_revealer;
@@ -1202,6 +1204,122 @@ fidget_workspace_close_video (FidgetWorkspace *self)
   update_annotator_banner (self);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* A video file that moved: find it, check its content, point the project at it               */
+
+typedef struct
+{
+  char   *project_path;
+  char   *actor;
+  char   *file_path;
+  gint64  video_id;
+} RelinkData;
+
+static void
+relink_data_free (gpointer data)
+{
+  RelinkData *relink = data;
+
+  g_free (relink->project_path);
+  g_free (relink->actor);
+  g_free (relink->file_path);
+  g_free (relink);
+}
+
+/* Hashing a long interview takes a while: it runs here, on its own connection to the file. */
+static void
+relink_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RelinkData *relink = task_data;
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+  GError *error = NULL;
+
+  if (!(project = fidget_project_open (relink->project_path, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fidget_project_set_actor (project, relink->actor);
+  if (!(video = fidget_project_relink_video (project, relink->video_id, relink->file_path,
+                                             cancellable, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_relinked (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (source);
+  RelinkData *relink = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (self->relink_button, TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  fidget_workspace_open_video (self, relink->video_id, 0);
+}
+
+static void
+on_relink_chosen (GtkNativeDialog *native,
+                  int              response,
+                  gpointer         user_data)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (user_data);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  RelinkData *relink;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  g_object_unref (native);
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path == NULL || self->project == NULL || self->relink_video_id <= 0)
+    return;
+
+  relink = g_new0 (RelinkData, 1);
+  relink->project_path = g_strdup (fidget_project_get_path (self->project));
+  relink->actor = g_strdup (fidget_project_get_actor (self->project));
+  relink->file_path = g_steal_pointer (&path);
+  relink->video_id = self->relink_video_id;
+
+  gtk_widget_set_sensitive (self->relink_button, FALSE);
+  task = g_task_new (self, NULL, on_relinked, NULL);
+  g_task_set_source_tag (task, on_relink_chosen);
+  g_task_set_task_data (task, relink, relink_data_free);
+  g_task_run_in_thread (task, relink_thread);
+}
+
+static void
+action_relink (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (widget);
+  GtkFileChooserNative *native;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  native = gtk_file_chooser_native_new (_("Find the Video File"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Use This File"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect (native, "response", G_CALLBACK (on_relink_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 void
 fidget_workspace_open_video (FidgetWorkspace *self,
                              gint64           video_id,
@@ -1217,6 +1335,7 @@ fidget_workspace_open_video (FidgetWorkspace *self,
   g_return_if_fail (self->project != NULL);
 
   fidget_workspace_close_video (self);
+  gtk_widget_set_visible (self->relink_button, FALSE);
 
   video = fidget_project_get_video (self->project, video_id, &error);
   if (video == NULL)
@@ -1242,6 +1361,8 @@ fidget_workspace_open_video (FidgetWorkspace *self,
                                                     "it: %s"), path != NULL ? path : self->video->path);
 
       adw_status_page_set_description (self->unplayable_page, message);
+      self->relink_video_id = self->video->id;
+      gtk_widget_set_visible (self->relink_button, TRUE);
       gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
       return;
     }
@@ -1965,6 +2086,7 @@ fidget_workspace_class_init (FidgetWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, video_view);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, unplayable_page);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, relink_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, error_label);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, annotator_revealer);
@@ -1982,6 +2104,7 @@ fidget_workspace_class_init (FidgetWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, inspector);
 
   gtk_widget_class_install_action (widget_class, "workspace.play", NULL, action_play);
+  gtk_widget_class_install_action (widget_class, "workspace.relink", NULL, action_relink);
   gtk_widget_class_install_action (widget_class, "workspace.step-back", NULL, action_step);
   gtk_widget_class_install_action (widget_class, "workspace.step-forward", NULL, action_step);
   gtk_widget_class_install_action (widget_class, "workspace.speed-up", NULL, action_speed);
