@@ -6,85 +6,13 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fidget-cli-test-util.h"
 #include "fidget-test-util.h"
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs fidget-cli with the NULL-terminated arguments. */
-static void
-run_cli (Run        *run,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  run_clear (run);
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
-
-/* A refusal or a usage error: the promised exit status and one line on stderr. */
-static void
-assert_failed (Run        *run,
-               int         status,
-               const char *message_part)
-{
-  g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, status);
-  g_assert_cmpstr (run->out, ==, "");
-  g_assert_true (g_str_has_prefix (run->err, "fidget-cli"));
-  g_assert_nonnull (strchr (run->err, '\n'));
-  g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
-  if (message_part != NULL)
-    g_assert_nonnull (strstr (run->err, message_part));
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static void
 test_project_lifecycle (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autofree char *dir = fidget_test_make_tmpdir ();
   g_autofree char *project = g_build_filename (dir, "study.fidget", NULL);
   g_autofree char *again = fidget_test_sample ("again.mkv");
@@ -99,18 +27,18 @@ test_project_lifecycle (void)
   if (again == NULL)
     return;
 
-  run_cli (&run, "init", project, NULL);
+  fidget_cli_run (&run, "init", project, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "init", project, NULL);
-  assert_failed (&run, 1, "already exists");
+  fidget_cli_run (&run, "init", project, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "already exists");
 
-  run_cli (&run, "import-video", project, again, "--participant", "P001", "--gender", "female",
+  fidget_cli_run (&run, "import-video", project, again, "--participant", "P001", "--gender", "female",
            "--age-group", "18-25", NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (&run, "videos", project, "--json", NULL);
+  fidget_cli_run (&run, "videos", project, "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  videos = parse_json (run.out);
+  videos = fidget_cli_parse_json (run.out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (videos)), ==, 1);
   video = json_array_get_object_element (json_node_get_array (videos), 0);
   g_assert_cmpint (json_object_get_int_member (video, "id"), ==, 1);
@@ -124,38 +52,38 @@ test_project_lifecycle (void)
 
   /* Refused imports leave the project's file as it was. */
   checksum = fidget_test_file_checksum (project);
-  run_cli (&run, "import-video", project, again, NULL);
-  assert_failed (&run, 1, "already in the project");
+  fidget_cli_run (&run, "import-video", project, again, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "already in the project");
   g_assert_true (g_file_set_contents (text_file, "not a video\n", -1, NULL));
-  run_cli (&run, "import-video", project, text_file, NULL);
-  assert_failed (&run, 1, "notes.txt");
-  run_cli (&run, "import-video", project, "/nonexistent/x.mkv", NULL);
-  assert_failed (&run, 1, "x.mkv");
+  fidget_cli_run (&run, "import-video", project, text_file, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "notes.txt");
+  fidget_cli_run (&run, "import-video", project, "/nonexistent/x.mkv", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "x.mkv");
   {
     g_autofree char *after = fidget_test_file_checksum (project);
     g_assert_cmpstr (checksum, ==, after);
   }
 
-  run_cli (&run, "annotators", "add", project, "alice", NULL);
+  fidget_cli_run (&run, "annotators", "add", project, "alice", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "annotators", "add", project, "ALICE", NULL);
-  assert_failed (&run, 1, "already");
-  run_cli (&run, "annotators", project, "--json", NULL);
+  fidget_cli_run (&run, "annotators", "add", project, "ALICE", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "already");
+  fidget_cli_run (&run, "annotators", project, "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   {
-    g_autoptr(JsonNode) list = parse_json (run.out);
+    g_autoptr(JsonNode) list = fidget_cli_parse_json (run.out);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
   }
 
-  run_cli (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
+  fidget_cli_run (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
            "--start", "10", "--end", "25", "--action", "b1", NULL);
   g_assert_cmpint (run.status, ==, 0);
   uuid = g_strstrip (g_strdup (run.out));
   g_assert_true (g_uuid_string_is_valid (uuid));
 
-  run_cli (&run, "segments", project, "--video", "1", "--json", NULL);
+  fidget_cli_run (&run, "segments", project, "--video", "1", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  segments = parse_json (run.out);
+  segments = fidget_cli_parse_json (run.out);
   segment = json_array_get_object_element (json_node_get_array (segments), 0);
   g_assert_cmpstr (json_object_get_string_member (segment, "uuid"), ==, uuid);
   g_assert_cmpint (json_object_get_int_member (segment, "video"), ==, 1);
@@ -165,32 +93,32 @@ test_project_lifecycle (void)
   g_assert_cmpstr (json_object_get_string_member (segment, "action"), ==, "B1");
 
   /* Out of the video, unknown code: refused (1). Malformed: usage (2). */
-  run_cli (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
+  fidget_cli_run (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
            "--start", "70", "--end", "79", "--action", "B1", NULL);
-  assert_failed (&run, 1, "78");
-  run_cli (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
+  fidget_cli_run_assert_failed (&run, 1, "78");
+  fidget_cli_run (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
            "--start", "1", "--end", "5", "--action", "X7", NULL);
-  assert_failed (&run, 1, "X7");
-  run_cli (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
+  fidget_cli_run_assert_failed (&run, 1, "X7");
+  fidget_cli_run (&run, "segments", "add", project, "--video", "1", "--annotator", "alice",
            "--start", "one", "--end", "5", "--action", "B1", NULL);
-  assert_failed (&run, 2, "--start");
-  run_cli (&run, "segments", "add", project, "--video", "1", NULL);
-  assert_failed (&run, 2, NULL);
-  run_cli (&run, "frobnicate", NULL);
-  assert_failed (&run, 2, "frobnicate");
-  run_cli (&run, "videos", NULL);
-  assert_failed (&run, 2, NULL);
-  run_cli (&run, "videos", "/nonexistent/p.fidget", NULL);
-  assert_failed (&run, 1, "p.fidget");
+  fidget_cli_run_assert_failed (&run, 2, "--start");
+  fidget_cli_run (&run, "segments", "add", project, "--video", "1", NULL);
+  fidget_cli_run_assert_failed (&run, 2, NULL);
+  fidget_cli_run (&run, "frobnicate", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "frobnicate");
+  fidget_cli_run (&run, "videos", NULL);
+  fidget_cli_run_assert_failed (&run, 2, NULL);
+  fidget_cli_run (&run, "videos", "/nonexistent/p.fidget", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "p.fidget");
 
-  run_cli (&run, "segments", "set", project, uuid, "--end", "30", "--action", "B6",
+  fidget_cli_run (&run, "segments", "set", project, uuid, "--end", "30", "--action", "B6",
            "--emotion", "joy", "--note", "chin up", "--flag", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "segments", "set", project, uuid, NULL);
-  assert_failed (&run, 2, NULL);
-  run_cli (&run, "segments", project, "--json", NULL);
+  fidget_cli_run (&run, "segments", "set", project, uuid, NULL);
+  fidget_cli_run_assert_failed (&run, 2, NULL);
+  fidget_cli_run (&run, "segments", project, "--json", NULL);
   {
-    g_autoptr(JsonNode) list = parse_json (run.out);
+    g_autoptr(JsonNode) list = fidget_cli_parse_json (run.out);
     JsonObject *s = json_array_get_object_element (json_node_get_array (list), 0);
     g_assert_cmpint (json_object_get_int_member (s, "end"), ==, 30);
     g_assert_cmpstr (json_object_get_string_member (s, "action"), ==, "B6");
@@ -198,51 +126,51 @@ test_project_lifecycle (void)
     g_assert_true (json_object_get_boolean_member (s, "flagged"));
   }
 
-  run_cli (&run, "undo", project, NULL);
+  fidget_cli_run (&run, "undo", project, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "B6"));
-  run_cli (&run, "segments", project, "--json", NULL);
+  fidget_cli_run (&run, "segments", project, "--json", NULL);
   {
-    g_autoptr(JsonNode) list = parse_json (run.out);
+    g_autoptr(JsonNode) list = fidget_cli_parse_json (run.out);
     JsonObject *s = json_array_get_object_element (json_node_get_array (list), 0);
     g_assert_cmpint (json_object_get_int_member (s, "end"), ==, 25);
     g_assert_cmpstr (json_object_get_string_member (s, "action"), ==, "B1");
   }
-  run_cli (&run, "redo", project, NULL);
+  fidget_cli_run (&run, "redo", project, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (&run, "segments", "delete", project, uuid, NULL);
+  fidget_cli_run (&run, "segments", "delete", project, uuid, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "segments", "delete", project, uuid, NULL);
-  assert_failed (&run, 1, uuid);
-  run_cli (&run, "segments", project, "--json", NULL);
+  fidget_cli_run (&run, "segments", "delete", project, uuid, NULL);
+  fidget_cli_run_assert_failed (&run, 1, uuid);
+  fidget_cli_run (&run, "segments", project, "--json", NULL);
   {
-    g_autoptr(JsonNode) list = parse_json (run.out);
+    g_autoptr(JsonNode) list = fidget_cli_parse_json (run.out);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 0);
   }
-  run_cli (&run, "undo", project, NULL);
-  run_cli (&run, "undo", project, NULL);
-  run_cli (&run, "undo", project, NULL);
+  fidget_cli_run (&run, "undo", project, NULL);
+  fidget_cli_run (&run, "undo", project, NULL);
+  fidget_cli_run (&run, "undo", project, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "undo", project, NULL);
-  assert_failed (&run, 1, "nothing to undo");
+  fidget_cli_run (&run, "undo", project, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "nothing to undo");
 }
 
 static void
 test_taxonomy (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
 
-  run_cli (&run, "taxonomy", "--json", NULL);
+  fidget_cli_run (&run, "taxonomy", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   object = json_node_get_object (root);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "body_parts")), ==, 7);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "actions")), ==, 52);
 
-  run_cli (&run, "taxonomy", NULL);
+  fidget_cli_run (&run, "taxonomy", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "B1"));
   g_assert_nonnull (strstr (run.out, "nodding"));
@@ -252,7 +180,7 @@ test_taxonomy (void)
 static void
 test_demo (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autofree char *dir = fidget_test_make_tmpdir ();
   g_autofree char *demo = g_build_filename (dir, "demo", NULL);
   g_autofree char *project = g_build_filename (demo, "demo.fidget", NULL);
@@ -265,13 +193,13 @@ test_demo (void)
   JsonArray *array;
   guint n_script = 0;
 
-  run_cli (&run, "demo", demo, NULL);
+  fidget_cli_run (&run, "demo", demo, NULL);
   g_test_message ("demo: %s", run.err);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (&run, "videos", project, "--json", NULL);
+  fidget_cli_run (&run, "videos", project, "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  videos = parse_json (run.out);
+  videos = fidget_cli_parse_json (run.out);
   array = json_node_get_array (videos);
   g_assert_cmpuint (json_array_get_length (array), >=, 4);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -304,9 +232,9 @@ test_demo (void)
     }
   g_assert_cmpuint (n_script, >=, 40);
 
-  run_cli (&run, "segments", project, "--json", NULL);
+  fidget_cli_run (&run, "segments", project, "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  segments = parse_json (run.out);
+  segments = fidget_cli_parse_json (run.out);
   array = json_node_get_array (segments);
   g_assert_cmpuint (json_array_get_length (array), ==, n_script);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -333,8 +261,8 @@ test_demo (void)
     }
 
   /* A second demo into the same folder is refused, the first left alone. */
-  run_cli (&run, "demo", demo, NULL);
-  assert_failed (&run, 1, "already");
+  fidget_cli_run (&run, "demo", demo, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "already");
 }
 
 int

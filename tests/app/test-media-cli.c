@@ -9,54 +9,14 @@
 #include <string.h>
 
 #include "fidget-player.h"
+#include "fidget-cli-test-util.h"
 #include "fidget-test-util.h"
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_cli (Run        *run,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
-  int wait_status = 0;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
-                &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-}
 
 static void
 test_bench (void)
 {
   g_autofree char *sample = fidget_test_sample ("again.mkv");
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   static const char *keys[] = {
@@ -68,7 +28,7 @@ test_bench (void)
   if (sample == NULL)
     return;
 
-  run_cli (&run, "media", "bench", sample, "--json", "--runs", "2", "--steps", "10", "--seeks",
+  fidget_cli_run (&run, "media", "bench", sample, "--json", "--runs", "2", "--steps", "10", "--seeks",
            "6", NULL);
   g_assert_cmpint (run.status, ==, 0);
   json_parser_load_from_data (parser, run.out, -1, &error);
@@ -97,7 +57,7 @@ test_frame (void)
   g_autofree char *sample = fidget_test_sample ("again.mkv");
   g_autofree char *dir = NULL;
   g_autofree char *png = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autoptr(FidgetPlayer) player = NULL;
   g_autoptr(FidgetFrame) frame = NULL;
   g_autoptr(GError) error = NULL;
@@ -110,7 +70,7 @@ test_frame (void)
 
   dir = fidget_test_make_tmpdir ();
   png = g_build_filename (dir, "frame-40.png", NULL);
-  run_cli (&run, "media", "frame", sample, "40", png, NULL);
+  fidget_cli_run (&run, "media", "frame", sample, "40", png, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
   /* The PNG holds the very pixels the player gives for frame 40. */
@@ -135,29 +95,29 @@ static void
 test_refusals (void)
 {
   g_autofree char *sample = fidget_test_sample ("again.mkv");
-  g_auto(Run) missing = { 0 };
-  g_auto(Run) usage = { 0 };
-  g_auto(Run) outside = { 0 };
-  g_auto(Run) unknown = { 0 };
+  g_auto(FidgetCliRun) missing = { 0 };
+  g_auto(FidgetCliRun) usage = { 0 };
+  g_auto(FidgetCliRun) outside = { 0 };
+  g_auto(FidgetCliRun) unknown = { 0 };
 
   if (sample == NULL)
     return;
 
   /* Refused: 1, one line naming the file and why. */
-  run_cli (&missing, "media", "bench", "/nowhere/clip.mkv", NULL);
+  fidget_cli_run (&missing, "media", "bench", "/nowhere/clip.mkv", NULL);
   g_assert_cmpint (missing.status, ==, 1);
   g_assert_nonnull (strstr (missing.err, "clip.mkv"));
   g_assert_nonnull (strstr (missing.err, "does not exist"));
   g_assert_cmpuint (strlen (missing.err), ==, (gsize) (strchr (missing.err, '\n') - missing.err) + 1);
 
-  run_cli (&outside, "media", "frame", sample, "78", "/tmp/never-written.png", NULL);
+  fidget_cli_run (&outside, "media", "frame", sample, "78", "/tmp/never-written.png", NULL);
   g_assert_cmpint (outside.status, ==, 1);
   g_assert_nonnull (strstr (outside.err, "no frame 78"));
 
   /* Bad usage: 2. */
-  run_cli (&usage, "media", "bench", NULL);
+  fidget_cli_run (&usage, "media", "bench", NULL);
   g_assert_cmpint (usage.status, ==, 2);
-  run_cli (&unknown, "media", "play", sample, NULL);
+  fidget_cli_run (&unknown, "media", "play", sample, NULL);
   g_assert_cmpint (unknown.status, ==, 2);
 }
 

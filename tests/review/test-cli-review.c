@@ -10,55 +10,11 @@
 #include <string.h>
 
 #include "fidget-project.h"
+#include "fidget-cli-test-util.h"
 #include "fidget-test-util.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
 static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_cli (Run        *run,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  run_clear (run);
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
-
-static void
-assert_ok (Run *run)
+assert_ok (FidgetCliRun *run)
 {
   if (run->status != 0)
     g_test_message ("stderr: %s", run->err);
@@ -66,40 +22,13 @@ assert_ok (Run *run)
   g_assert_cmpstr (run->err, ==, "");
 }
 
-/* A refusal (1) or a usage error (2): nothing on stdout, one line on stderr. */
-static void
-assert_failed (Run        *run,
-               int         status,
-               const char *message_part)
-{
-  g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, status);
-  g_assert_cmpstr (run->out, ==, "");
-  g_assert_true (g_str_has_prefix (run->err, "fidget-cli"));
-  g_assert_nonnull (strchr (run->err, '\n'));
-  g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
-  if (message_part != NULL)
-    g_assert_nonnull (strstr (run->err, message_part));
-}
-
 /* The first line of stdout, without its newline. */
 static char *
-first_line (Run *run)
+first_line (FidgetCliRun *run)
 {
   const char *end = strchr (run->out, '\n');
 
   return end != NULL ? g_strndup (run->out, end - run->out) : g_strdup (run->out);
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
 }
 
 /* A project with annotators and one 300-frame video, made through core: the CLI is what is
@@ -143,9 +72,9 @@ add_segment (const char *path,
              const char *end,
              const char *code)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
 
-  run_cli (&run, "segments", "add", path, "--video", "1", "--annotator", who, "--as", who,
+  fidget_cli_run (&run, "segments", "add", path, "--video", "1", "--annotator", who, "--as", who,
            "--start", start, "--end", end, "--action", code, NULL);
   assert_ok (&run);
   return first_line (&run);
@@ -167,77 +96,77 @@ test_workflow (void)
   g_autofree char *s2 = NULL;
   g_autofree char *chosen = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   JsonArray *disputes, *versions;
   JsonObject *object;
   gint64 dispute_id;
 
   /* assign: usage errors are 2, refusals 1. */
-  run_cli (&run, "assign", path, "--video", "1", "--primary", "pat", "--reviewer", "rev", NULL);
-  assert_failed (&run, 2, "--checkers");
-  run_cli (&run, "assign", path, "--video", "1", "--primary", "pat", "--checkers", "cai",
+  fidget_cli_run (&run, "assign", path, "--video", "1", "--primary", "pat", "--reviewer", "rev", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--checkers");
+  fidget_cli_run (&run, "assign", path, "--video", "1", "--primary", "pat", "--checkers", "cai",
            "--reviewer", "rev", NULL);
-  assert_failed (&run, 1, "at least 2");
-  run_cli (&run, "assign", path, "--video", "1", "--primary", "pat", "--checkers", "cai, cy",
+  fidget_cli_run_assert_failed (&run, 1, "at least 2");
+  fidget_cli_run (&run, "assign", path, "--video", "1", "--primary", "pat", "--checkers", "cai, cy",
            "--reviewer", "cy", NULL);
-  assert_failed (&run, 1, "third party");
-  run_cli (&run, "assign", path, "--video", "1", "--primary", "pat", "--checkers", "cai,cy",
+  fidget_cli_run_assert_failed (&run, 1, "third party");
+  fidget_cli_run (&run, "assign", path, "--video", "1", "--primary", "pat", "--checkers", "cai,cy",
            "--reviewer", "rev", NULL);
   assert_ok (&run);
 
   /* Annotating: only the primary. */
-  run_cli (&run, "segments", "add", path, "--video", "1", "--annotator", "cai", "--start", "1",
+  fidget_cli_run (&run, "segments", "add", path, "--video", "1", "--annotator", "cai", "--start", "1",
            "--end", "5", "--action", "B1", NULL);
-  assert_failed (&run, 1, "pat");
+  fidget_cli_run_assert_failed (&run, 1, "pat");
   s1 = add_segment (path, "pat", "10", "40", "B1");
   s2 = add_segment (path, "pat", "100", "130", "C1");
 
   /* Self-check: confirm one, fix the other, submit. */
-  run_cli (&run, "submit", path, "--video", "1", "--as", "pat", NULL);
-  assert_failed (&run, 1, "not confirmed");
-  run_cli (&run, "confirm", path, s1, NULL);
-  assert_failed (&run, 2, "--as");
-  run_cli (&run, "confirm", path, s1, "--as", "cai", NULL);
-  assert_failed (&run, 1, "pat");
-  run_cli (&run, "confirm", path, s1, "--as", "pat", NULL);
+  fidget_cli_run (&run, "submit", path, "--video", "1", "--as", "pat", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "not confirmed");
+  fidget_cli_run (&run, "confirm", path, s1, NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--as");
+  fidget_cli_run (&run, "confirm", path, s1, "--as", "cai", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "pat");
+  fidget_cli_run (&run, "confirm", path, s1, "--as", "pat", NULL);
   assert_ok (&run);
-  run_cli (&run, "confirm", path, s2, "--as", "pat", "--end", "132", NULL);
+  fidget_cli_run (&run, "confirm", path, s2, "--as", "pat", "--end", "132", NULL);
   assert_ok (&run);
-  run_cli (&run, "submit", path, "--video", "1", "--as", "pat", NULL);
+  fidget_cli_run (&run, "submit", path, "--video", "1", "--as", "pat", NULL);
   assert_ok (&run);
   g_assert_cmpstr (run.out, ==, "self-checked\n");
 
   /* Cross-check. */
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cai", "maybe", NULL);
-  assert_failed (&run, 2, "maybe");
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cai", "relabel", NULL);
-  assert_failed (&run, 2, "CODE");
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "rev", "agree", NULL);
-  assert_failed (&run, 1, "not a cross-checker");
-  run_cli (&run, "decide", path, "--video", "2", "--segment", s1, "--as", "cai", "agree", NULL);
-  assert_failed (&run, 1, "video 1");
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cai", "agree", NULL);
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cai", "maybe", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "maybe");
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cai", "relabel", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "CODE");
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "rev", "agree", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "not a cross-checker");
+  fidget_cli_run (&run, "decide", path, "--video", "2", "--segment", s1, "--as", "cai", "agree", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "video 1");
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cai", "agree", NULL);
   assert_ok (&run);
   g_assert_true (g_uuid_string_is_valid (g_strstrip (run.out)));
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s2, "--as", "cai", "relabel", "C2",
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s2, "--as", "cai", "relabel", "C2",
            NULL);
   assert_ok (&run);
-  run_cli (&run, "submit", path, "--video", "1", "--as", "cai", NULL);
+  fidget_cli_run (&run, "submit", path, "--video", "1", "--as", "cai", NULL);
   assert_ok (&run);
   g_assert_cmpstr (run.out, ==, "cross-checking\n");
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cy", "adjust", "12",
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s1, "--as", "cy", "adjust", "12",
            "42", NULL);
   assert_ok (&run);
-  run_cli (&run, "decide", path, "--video", "1", "--segment", s2, "--as", "cy", "reject", NULL);
+  fidget_cli_run (&run, "decide", path, "--video", "1", "--segment", s2, "--as", "cy", "reject", NULL);
   assert_ok (&run);
-  run_cli (&run, "submit", path, "--video", "1", "--as", "cy", NULL);
+  fidget_cli_run (&run, "submit", path, "--video", "1", "--as", "cy", NULL);
   assert_ok (&run);
   g_assert_cmpstr (run.out, ==, "disputed\n");
 
   /* The reviewer: disputes with every version, choose one, verify. */
-  run_cli (&run, "disputes", path, "--open", "--json", NULL);
+  fidget_cli_run (&run, "disputes", path, "--open", "--json", NULL);
   assert_ok (&run);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   disputes = json_node_get_array (root);
   g_assert_cmpuint (json_array_get_length (disputes), ==, 1);
   object = json_array_get_object_element (disputes, 0);
@@ -251,27 +180,27 @@ test_workflow (void)
   {
     g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, dispute_id);
 
-    run_cli (&run, "verify", path, "--video", "1", "--reviewer", "rev", NULL);
-    assert_failed (&run, 1, "open dispute");
-    run_cli (&run, "resolve", path, "--dispute", id, "--as", "rev", "--drop", "--choose", chosen,
+    fidget_cli_run (&run, "verify", path, "--video", "1", "--reviewer", "rev", NULL);
+    fidget_cli_run_assert_failed (&run, 1, "open dispute");
+    fidget_cli_run (&run, "resolve", path, "--dispute", id, "--as", "rev", "--drop", "--choose", chosen,
              NULL);
-    assert_failed (&run, 2, NULL);
-    run_cli (&run, "resolve", path, "--dispute", id, "--as", "cai", "--choose", chosen, NULL);
-    assert_failed (&run, 1, "rev");
-    run_cli (&run, "resolve", path, "--dispute", id, "--as", "rev", "--choose", chosen, NULL);
+    fidget_cli_run_assert_failed (&run, 2, NULL);
+    fidget_cli_run (&run, "resolve", path, "--dispute", id, "--as", "cai", "--choose", chosen, NULL);
+    fidget_cli_run_assert_failed (&run, 1, "rev");
+    fidget_cli_run (&run, "resolve", path, "--dispute", id, "--as", "rev", "--choose", chosen, NULL);
     assert_ok (&run);
     g_assert_cmpstr (run.out, ==, "consensus\n");
   }
-  run_cli (&run, "verify", path, "--video", "1", "--reviewer", "cai", NULL);
-  assert_failed (&run, 1, "rev");
-  run_cli (&run, "verify", path, "--video", "1", "--reviewer", "rev", NULL);
+  fidget_cli_run (&run, "verify", path, "--video", "1", "--reviewer", "cai", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "rev");
+  fidget_cli_run (&run, "verify", path, "--video", "1", "--reviewer", "rev", NULL);
   assert_ok (&run);
 
   /* Status and ground truth. */
   g_clear_pointer (&root, json_node_unref);
-  run_cli (&run, "status", path, "--video", "1", "--json", NULL);
+  fidget_cli_run (&run, "status", path, "--video", "1", "--json", NULL);
   assert_ok (&run);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   object = json_node_get_object (root);
   g_assert_cmpstr (json_string (object, "state"), ==, "verified");
   g_assert_cmpstr (json_string (object, "primary"), ==, "pat");
@@ -281,9 +210,9 @@ test_workflow (void)
     "submitted"));
 
   g_clear_pointer (&root, json_node_unref);
-  run_cli (&run, "consensus", path, "--verified", "--json", NULL);
+  fidget_cli_run (&run, "consensus", path, "--verified", "--json", NULL);
   assert_ok (&run);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
   /* B1: pat [10,40), cai [10,40), cy [12,42): medians [10, 40). */
   object = json_array_get_object_element (json_node_get_array (root), 0);
@@ -295,22 +224,22 @@ test_workflow (void)
   g_assert_cmpint (json_object_get_int_member (object, "end"), ==, 132);
 
   /* Reopen: with a reason, by the reviewer. */
-  run_cli (&run, "reopen", path, "--video", "1", "--as", "rev", NULL);
-  assert_failed (&run, 2, "--reason");
-  run_cli (&run, "reopen", path, "--video", "1", "--as", "rev", "--reason", "x", "--to",
+  fidget_cli_run (&run, "reopen", path, "--video", "1", "--as", "rev", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--reason");
+  fidget_cli_run (&run, "reopen", path, "--video", "1", "--as", "rev", "--reason", "x", "--to",
            "verified", NULL);
-  assert_failed (&run, 2, "--to");
-  run_cli (&run, "reopen", path, "--video", "1", "--as", "pat", "--reason", "mine", NULL);
-  assert_failed (&run, 1, "rev");
-  run_cli (&run, "reopen", path, "--video", "1", "--as", "rev", "--reason", "C2 ends early",
+  fidget_cli_run_assert_failed (&run, 2, "--to");
+  fidget_cli_run (&run, "reopen", path, "--video", "1", "--as", "pat", "--reason", "mine", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "rev");
+  fidget_cli_run (&run, "reopen", path, "--video", "1", "--as", "rev", "--reason", "C2 ends early",
            "--to", "consensus", NULL);
   assert_ok (&run);
-  run_cli (&run, "status", path, NULL);
+  fidget_cli_run (&run, "status", path, NULL);
   assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "1\tconsensus\tpat\tcai*,cy*\trev\t"));
 
-  run_cli (&run, "status", path, "--video", "7", NULL);
-  assert_failed (&run, 1, "video 7");
+  fidget_cli_run (&run, "status", path, "--video", "7", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "video 7");
 }
 
 static double
@@ -331,7 +260,7 @@ test_agreement (void)
   g_autofree char *png = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(JsonNode) root = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   JsonObject *report, *pair;
   JsonArray *actions;
   gboolean found_c1 = FALSE;
@@ -344,9 +273,9 @@ test_agreement (void)
   for (guint i = 0; i < G_N_ELEMENTS (spans); i++)
     g_free (add_segment (path, spans[i][0], spans[i][1], spans[i][2], spans[i][3]));
 
-  run_cli (&run, "agreement", path, "--json", NULL);
+  fidget_cli_run (&run, "agreement", path, "--json", NULL);
   assert_ok (&run);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   report = json_node_get_object (root);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (report, "pairs")), ==, 1);
   pair = json_array_get_object_element (json_object_get_array_member (report, "pairs"), 0);
@@ -377,28 +306,28 @@ test_agreement (void)
   g_free (add_segment (path, "cal", "0", "10", "B1"));
   g_free (add_segment (path, "cal", "20", "30", "B2"));
   g_clear_pointer (&root, json_node_unref);
-  run_cli (&run, "agreement", path, "--video", "1", "--json", NULL);
+  fidget_cli_run (&run, "agreement", path, "--video", "1", "--json", NULL);
   assert_ok (&run);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   report = json_node_get_object (root);
   g_assert_cmpfloat_with_epsilon (member_double (report, "fleiss_kappa"), 14.0 / 59.0, 1e-9);
   g_assert_cmpint (json_object_get_int_member (report, "fleiss_units"), ==, 6);
 
   /* Plain text for people. */
-  run_cli (&run, "agreement", path, NULL);
+  fidget_cli_run (&run, "agreement", path, NULL);
   assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "ann / ben"));
   g_assert_nonnull (strstr (run.out, "-0.034"));
 
   /* Usage and refusals. */
-  run_cli (&run, "agreement", path, "--heatmap", "ann,ben", NULL);
-  assert_failed (&run, 2, "--out");
-  run_cli (&run, "agreement", path, "--video", "9", NULL);
-  assert_failed (&run, 1, "video 9");
+  fidget_cli_run (&run, "agreement", path, "--heatmap", "ann,ben", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--out");
+  fidget_cli_run (&run, "agreement", path, "--video", "9", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "video 9");
 
   /* The heat-map: a PNG whose agreeing cell is shaded and whose empty cells are white. */
   png = g_build_filename (dir, "ann-ben.png", NULL);
-  run_cli (&run, "agreement", path, "--heatmap", "ann,ben", "--out", png, NULL);
+  fidget_cli_run (&run, "agreement", path, "--heatmap", "ann,ben", "--out", png, NULL);
   assert_ok (&run);
   {
     cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
@@ -417,9 +346,9 @@ test_agreement (void)
     g_assert_cmphex (empty & 0xffffff, ==, 0xffffff);
     cairo_surface_destroy (surface);
   }
-  run_cli (&run, "agreement", path, "--heatmap", "ann,ben", "--out", "/nonexistent/dir/x.png",
+  fidget_cli_run (&run, "agreement", path, "--heatmap", "ann,ben", "--out", "/nonexistent/dir/x.png",
            NULL);
-  assert_failed (&run, 1, "x.png");
+  fidget_cli_run_assert_failed (&run, 1, "x.png");
 }
 
 int
