@@ -12,6 +12,7 @@
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
 #include "fidget-metrics.h"
+#include "fidget-package-archive.h"
 
 /* {{{ Helpers */
 
@@ -409,12 +410,15 @@ split_or_export (int       argc,
 {
   g_auto(SplitArgs) args = { 0 };
   g_autofree char *out = NULL;
+  g_autofree char *archive = NULL;
   g_autofree char *preset = NULL;
   g_autofree char *crf_text = NULL;
   g_autofree char *height_text = NULL;
   gboolean clips = FALSE;
   GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Package folder to write", "DIR" },
+    { "archive", 0, 0, G_OPTION_ARG_FILENAME, &archive,
+      "Also (or only) write the package as one archive: .tar.zst, .tar.gz or .zip", "FILE" },
     { "clips", 0, 0, G_OPTION_ARG_NONE, &clips,
       "Cut every segment into its own clip (H.264 MP4), lists of clip files", NULL },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &preset, "x264 speed preset (default veryfast)", "P" },
@@ -438,12 +442,14 @@ split_or_export (int       argc,
                          export ? "Write a dataset package: split lists, labels, a CSV with "
                                   "everything, the split report and SHA-256 sums."
                                 : "Plan the train/val/test split and report it, writing nothing.",
-                         export ? entries : entries + 5 /* no --out, clips for a preview */))
+                         export ? entries : entries + 6 /* no --out, --archive, clips for a preview */))
     return FIDGET_CLI_USAGE;
   if (argc != 2)
     return fidget_cli_usage_error ("%s takes one PROJECT", export ? "export" : "splits");
-  if (export && out == NULL)
-    return fidget_cli_usage_error ("export needs --out DIR");
+  if (export && out == NULL && archive == NULL)
+    return fidget_cli_usage_error ("export needs --out DIR or --archive FILE");
+  if (archive != NULL && !fidget_archive_format_from_path (archive, NULL, &error))
+    return fidget_cli_usage_error ("%s", error->message);
   if (!split_options (&args, &options))
     return FIDGET_CLI_USAGE;
   /* By default the ground truth: verified videos and their consensus, each event once. */
@@ -479,11 +485,20 @@ split_or_export (int       argc,
             return fidget_cli_usage_error ("--height must be an even number of pixels up to 8192");
           params.height = (int) value;
         }
-      if (!fidget_dataset_write_clips (dataset, out, &params, NULL, NULL, NULL, &report, &error))
+      if (archive != NULL
+          ? !fidget_dataset_write_archive (dataset, archive, out, &params, NULL, NULL, NULL,
+                                           &report, &error)
+          : !fidget_dataset_write_clips (dataset, out, &params, NULL, NULL, NULL, &report, &error))
         return fidget_cli_refused (error);
       if (!args.json)
         g_print ("%u clips: %u cut (%" G_GINT64_FORMAT " frames), %u intact from before\n",
                  report.n_clips, report.n_cut, report.n_frames, report.n_skipped);
+    }
+  else if (export && archive != NULL)
+    {
+      if (!fidget_dataset_write_archive (dataset, archive, out, NULL, NULL, NULL, NULL, NULL,
+                                         &error))
+        return fidget_cli_refused (error);
     }
   else if (export && !fidget_dataset_write (dataset, out, NULL, &error))
     return fidget_cli_refused (error);
@@ -496,8 +511,10 @@ split_or_export (int       argc,
   else
     {
       print_split_summary (dataset);
-      if (export)
+      if (export && out != NULL)
         g_print ("Wrote %s\n", out);
+      if (export && archive != NULL)
+        g_print ("Wrote %s\n", archive);
     }
   return FIDGET_CLI_OK;
 }
@@ -523,12 +540,16 @@ cmd_verify_package (int    argc,
   g_autoptr(GError) error = NULL;
   guint n_files = 0;
 
-  if (!fidget_cli_parse (&argc, &argv, "DIR", "Check a package's files against its SHA256SUMS.",
+  if (!fidget_cli_parse (&argc, &argv, "DIR|ARCHIVE",
+                         "Check a package's files against its SHA256SUMS: a folder, or an "
+                         "archive read without extracting it (unsafe entries are refused).",
                          NULL))
     return FIDGET_CLI_USAGE;
   if (argc != 2)
-    return fidget_cli_usage_error ("verify-package takes one DIR");
-  if (!fidget_dataset_verify_package (argv[1], &n_files, NULL, &error))
+    return fidget_cli_usage_error ("verify-package takes one DIR or ARCHIVE");
+  if (g_file_test (argv[1], G_FILE_TEST_IS_DIR)
+      ? !fidget_dataset_verify_package (argv[1], &n_files, NULL, &error)
+      : !fidget_package_verify_archive (argv[1], &n_files, NULL, &error))
     return fidget_cli_refused (error);
   g_print ("%s: %u files intact\n", argv[1], n_files);
   return FIDGET_CLI_OK;
@@ -581,9 +602,10 @@ const FidgetCliCommand fidget_cli_dataset_commands[] = {
     "evaluate --truth LIST --predictions CSV [--json] [--per-class] [--confusion FILE.csv]" },
   { "splits", cmd_splits, "splits PROJECT [--all-states] [--ratio 2:1:1] [--seed N] [--json]" },
   { "export", cmd_export,
-    "export PROJECT --out DIR [--all-states] [--ratio 2:1:1] [--seed N] [--json]\n"
+    "export PROJECT --out DIR [--archive FILE] [--all-states] [--ratio 2:1:1] [--seed N] [--json]\n"
+    "  export PROJECT --archive FILE.{tar.zst,tar.gz,zip} [--clips] ...\n"
     "  export PROJECT --out DIR [--all-states] --clips [--preset P] [--crf Q] [--height H] ..." },
-  { "verify-package", cmd_verify_package, "verify-package DIR" },
+  { "verify-package", cmd_verify_package, "verify-package DIR|ARCHIVE" },
   { "import-csv", cmd_import_csv, "import-csv PROJECT CSV [--import-videos] [--annotator NAME]" },
   { NULL }
 };

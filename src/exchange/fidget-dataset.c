@@ -4,9 +4,16 @@
  */
 #include "config.h"
 
+/* syncfs(2) */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -31,6 +38,7 @@ struct _FidgetDataset
   GPtrArray          *labels;        /* const FidgetAction *, by label */
   GStringChunk       *strings;
   FidgetSplitPlan    *plan;
+  gboolean            ground_truth;
 };
 
 enum {
@@ -220,6 +228,7 @@ fidget_dataset_collect (FidgetProject               *project,
   self = g_object_new (FIDGET_TYPE_DATASET, NULL);
   self->taxonomy = g_object_ref (fidget_project_get_taxonomy (project));
   self->params = options->split;
+  self->ground_truth = options->ground_truth;
 
   /* Labels: the model's classes keep their indices; a project's own actions follow. */
   n_model = fidget_taxonomy_get_n_model_classes (self->taxonomy);
@@ -731,6 +740,371 @@ build_list (FidgetDataset *self,
   return out;
 }
 
+
+/* {{{ Untrimmed formats: ActivityNet JSON and ELAN */
+
+/* Frame i starts at i * den / num seconds; in whole milliseconds, rounded to the nearest.
+ * Below 1000 fps a frame lasts more than 1 ms, so the frame comes back by rounding
+ * ms * num / (1000 * den) to the nearest whole number. */
+static gint64
+frame_to_ms (const FidgetVideo *video,
+             gint64             frame)
+{
+  gint64 scaled = frame * 2000 * video->fps_den;
+
+  return (scaled + video->fps_num) / (2 * (gint64) video->fps_num);
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* One name per video for the untrimmed files: its file name without the extension, made
+ * distinct with the video's number when two videos share one. */
+static GHashTable *
+video_keys (FidgetDataset *self)
+{
+  GHashTable *keys = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) path_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < self->clips->len; i++)
+    {
+      const FidgetDatasetClip *clip = &g_array_index (self->clips, FidgetDatasetClip, i);
+      g_hash_table_insert (path_of, (gpointer) &clip->video->id, (gpointer) clip->video_path);
+    }
+  for (guint i = 0; i < self->videos->len; i++)
+    {
+      const FidgetVideo *video = g_ptr_array_index (self->videos, i);
+      const char *path = g_hash_table_lookup (path_of, &video->id);
+      g_autofree char *base = g_path_get_basename (path != NULL ? path : video->path);
+      char *dot = strrchr (base, '.');
+      char *key;
+
+      if (path == NULL)
+        continue;   /* no clip of this video in the dataset */
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      for (char *c = base; *c != '\0'; c++)
+        if (*c == ' ' || *c == '/' || *c == '\\' || !g_ascii_isprint (*c))
+          *c = '_';
+      key = g_hash_table_contains (taken, base)
+        ? g_strdup_printf ("%s-%" G_GINT64_FORMAT, base, video->id)
+        : g_strdup (base);
+      g_hash_table_add (taken, key);
+      g_hash_table_insert (keys, (gpointer) &video->id, key);
+    }
+  return keys;
+}
+
+/* The dataset's clips of each video, in frame order: video id -> GPtrArray of clips. */
+static GHashTable *
+clips_by_video (FidgetDataset *self)
+{
+  GHashTable *by_video = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                (GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; i < self->clips->len; i++)
+    {
+      FidgetDatasetClip *clip = &g_array_index (self->clips, FidgetDatasetClip, i);
+      GPtrArray *clips = g_hash_table_lookup (by_video, &clip->video->id);
+
+      if (clips == NULL)
+        {
+          clips = g_ptr_array_new ();
+          g_hash_table_insert (by_video, (gpointer) &clip->video->id, clips);
+        }
+      g_ptr_array_add (clips, clip);
+    }
+  return by_video;
+}
+
+static int
+compare_clip_times (gconstpointer a,
+                    gconstpointer b)
+{
+  const FidgetDatasetClip *x = *(const FidgetDatasetClip **) a;
+  const FidgetDatasetClip *y = *(const FidgetDatasetClip **) b;
+
+  if (x->segment->start_frame != y->segment->start_frame)
+    return x->segment->start_frame < y->segment->start_frame ? -1 : 1;
+  if (x->segment->end_frame != y->segment->end_frame)
+    return x->segment->end_frame < y->segment->end_frame ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+static double
+frame_seconds (const FidgetVideo *video,
+               gint64             frame)
+{
+  /* Rounded to the microsecond, so that the JSON shows 1.3 rather than 1.3000000000000003. */
+  return (double) ((frame * 1000000 * video->fps_den + video->fps_num / 2) / video->fps_num) / 1e6;
+}
+
+static const char *const subset_names[FIDGET_N_SPLITS] = { "training", "validation", "testing" };
+
+static GString *
+build_activity_net (FidgetDataset *self,
+                    GHashTable    *keys,
+                    GHashTable    *by_video)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  GString *out;
+
+  json_builder_begin_object (builder);
+  member_string (builder, "version", "Fidget " FIDGET_VERSION);
+  json_builder_set_member_name (builder, "taxonomy");
+  json_builder_begin_array (builder);
+  for (guint l = 0; l < self->labels->len; l++)
+    {
+      const FidgetAction *action = g_ptr_array_index (self->labels, l);
+
+      json_builder_begin_object (builder);
+      member_int (builder, "nodeId", l);
+      member_string (builder, "nodeName", action->name);
+      member_string (builder, "code", action->code);
+      member_string (builder, "parentName", action->body_part->name);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "database");
+  json_builder_begin_object (builder);
+  for (guint v = 0; v < self->videos->len; v++)
+    {
+      const FidgetVideo *video = g_ptr_array_index (self->videos, v);
+      GPtrArray *clips = g_hash_table_lookup (by_video, &video->id);
+      const FidgetDatasetClip *first;
+      char fps[32];
+
+      if (clips == NULL)
+        continue;
+      g_ptr_array_sort (clips, compare_clip_times);
+      first = g_ptr_array_index (clips, 0);
+      g_snprintf (fps, sizeof fps, "%d/%d", video->fps_num, video->fps_den);
+
+      json_builder_set_member_name (builder, g_hash_table_lookup (keys, &video->id));
+      json_builder_begin_object (builder);
+      /* A participant is in one split, so all of a video's clips are. */
+      member_string (builder, "subset", subset_names[first->split]);
+      member_double (builder, "duration", frame_seconds (video, video->frame_count));
+      member_double (builder, "fps", (double) video->fps_num / video->fps_den);
+      member_string (builder, "fps_fraction", fps);
+      member_int (builder, "frame_count", video->frame_count);
+      member_string (builder, "url", first->video_path);
+      member_string (builder, "participant",
+                     first->participant != NULL ? first->participant->code : "");
+      json_builder_set_member_name (builder, "annotations");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < clips->len; i++)
+        {
+          const FidgetDatasetClip *clip = g_ptr_array_index (clips, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "segment");
+          json_builder_begin_array (builder);
+          json_builder_add_double_value (builder, frame_seconds (video, clip->segment->start_frame));
+          json_builder_add_double_value (builder, frame_seconds (video, clip->segment->end_frame));
+          json_builder_end_array (builder);
+          member_string (builder, "label", clip->action->name);
+          member_string (builder, "label_code", clip->action->code);
+          member_int (builder, "label_index", clip->label);
+          member_int (builder, "start_frame", clip->segment->start_frame);
+          member_int (builder, "end_frame", clip->segment->end_frame);
+          member_string (builder, "clip", clip->name);
+          member_string (builder, "annotator", clip->segment->annotator_name);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  out = g_string_new (text);
+  g_string_append_c (out, '\n');
+  return out;
+}
+
+typedef struct
+{
+  char      *id;
+  char      *annotator;   /* NULL for the ground truth */
+  gint64     end;         /* end frame of the latest annotation */
+  GPtrArray *clips;
+} EafTier;
+
+static void
+eaf_tier_free (gpointer data)
+{
+  EafTier *tier = data;
+
+  g_free (tier->id);
+  g_free (tier->annotator);
+  g_ptr_array_unref (tier->clips);
+  g_free (tier);
+}
+
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_string_append (out, escaped);
+}
+
+/* One EAF 3.0 document for @video: a tier per annotator (or one for the ground truth), a
+ * further tier for the same person when their segments overlap (ELAN allows no overlap within
+ * one tier), annotation values the action codes, times in ms on the frame grid. */
+static GString *
+build_eaf (FidgetDataset     *self,
+           const FidgetVideo *video,
+           GPtrArray         *clips)
+{
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func (eaf_tier_free);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) slot_of = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                         g_free, NULL);
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *date_text = NULL;
+  g_autofree char *uri = NULL;
+  const FidgetDatasetClip *first = g_ptr_array_index (clips, 0);
+  GString *out = g_string_new (NULL);
+  gint64 modified = 0;
+  guint annotation_id = 0;
+
+  g_ptr_array_sort (clips, compare_clip_times);
+  for (guint i = 0; i < clips->len; i++)
+    {
+      const FidgetDatasetClip *clip = g_ptr_array_index (clips, i);
+      const char *who = self->ground_truth ? NULL : clip->segment->annotator_name;
+      EafTier *tier = NULL;
+      guint lane = 0;
+      gint64 ms[2] = { frame_to_ms (video, clip->segment->start_frame),
+                       frame_to_ms (video, clip->segment->end_frame) };
+
+      modified = MAX (modified, clip->segment->modified_us);
+      for (guint t = 0; t < tiers->len && tier == NULL; t++)
+        {
+          EafTier *candidate = g_ptr_array_index (tiers, t);
+
+          if (g_strcmp0 (candidate->annotator, who) != 0)
+            continue;
+          lane++;
+          if (candidate->end <= clip->segment->start_frame)
+            tier = candidate;
+        }
+      if (tier == NULL)
+        {
+          const char *base = who != NULL ? who : "ground truth";
+
+          tier = g_new0 (EafTier, 1);
+          tier->annotator = g_strdup (who);
+          tier->id = lane == 0 ? g_strdup (base) : g_strdup_printf ("%s (%u)", base, lane + 1);
+          tier->clips = g_ptr_array_new ();
+          g_ptr_array_add (tiers, tier);
+        }
+      tier->end = clip->segment->end_frame;
+      g_ptr_array_add (tier->clips, (gpointer) clip);
+      for (guint k = 0; k < 2; k++)
+        if (!g_hash_table_contains (slot_of, &ms[k]))
+          {
+            g_hash_table_insert (slot_of, g_memdup2 (&ms[k], sizeof ms[k]), NULL);
+            g_array_append_val (times, ms[k]);
+          }
+    }
+  g_array_sort (times, compare_int64);
+  for (guint i = 0; i < times->len; i++)
+    g_hash_table_insert (slot_of, g_memdup2 (&g_array_index (times, gint64, i), sizeof (gint64)),
+                         GUINT_TO_POINTER (i + 1));
+
+  /* The date of the latest change of these annotations: the same data, the same file. */
+  date = g_date_time_new_from_unix_utc (modified / G_USEC_PER_SEC);
+  date_text = g_date_time_format (date, "%Y-%m-%dT%H:%M:%SZ");
+  uri = g_filename_to_uri (first->video_path, NULL, NULL);
+
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        "<ANNOTATION_DOCUMENT AUTHOR=\"Fidget\" DATE=\"");
+  g_string_append (out, date_text);
+  g_string_append (out, "\" FORMAT=\"3.0\" VERSION=\"3.0\" "
+                        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                        "xsi:noNamespaceSchemaLocation=\"http://www.mpi.nl/tools/elan/EAFv3.0.xsd\">\n"
+                        "  <HEADER MEDIA_FILE=\"\" TIME_UNITS=\"milliseconds\">\n"
+                        "    <MEDIA_DESCRIPTOR MEDIA_URL=\"");
+  append_escaped (out, uri != NULL ? uri : first->video_path);
+  g_string_append (out, "\" MIME_TYPE=\"video/*\"/>\n");
+  g_string_append_printf (out, "    <PROPERTY NAME=\"fidget:fps\">%d/%d</PROPERTY>\n"
+                               "    <PROPERTY NAME=\"fidget:frame_count\">%" G_GINT64_FORMAT
+                               "</PROPERTY>\n",
+                          video->fps_num, video->fps_den, video->frame_count);
+  g_string_append (out, "    <PROPERTY NAME=\"fidget:participant\">");
+  append_escaped (out, first->participant != NULL ? first->participant->code : "");
+  g_string_append (out, "</PROPERTY>\n  </HEADER>\n  <TIME_ORDER>\n");
+  for (guint i = 0; i < times->len; i++)
+    g_string_append_printf (out, "    <TIME_SLOT TIME_SLOT_ID=\"ts%u\" TIME_VALUE=\"%"
+                                 G_GINT64_FORMAT "\"/>\n",
+                            i + 1, g_array_index (times, gint64, i));
+  g_string_append (out, "  </TIME_ORDER>\n");
+
+  for (guint t = 0; t < tiers->len; t++)
+    {
+      EafTier *tier = g_ptr_array_index (tiers, t);
+
+      g_string_append (out, "  <TIER LINGUISTIC_TYPE_REF=\"micro-action\" TIER_ID=\"");
+      append_escaped (out, tier->id);
+      if (tier->annotator != NULL)
+        {
+          g_string_append (out, "\" ANNOTATOR=\"");
+          append_escaped (out, tier->annotator);
+        }
+      if (first->participant != NULL)
+        {
+          g_string_append (out, "\" PARTICIPANT=\"");
+          append_escaped (out, first->participant->code);
+        }
+      g_string_append (out, "\">\n");
+      for (guint i = 0; i < tier->clips->len; i++)
+        {
+          const FidgetDatasetClip *clip = g_ptr_array_index (tier->clips, i);
+          gint64 start = frame_to_ms (video, clip->segment->start_frame);
+          gint64 end = frame_to_ms (video, clip->segment->end_frame);
+
+          g_string_append_printf (out,
+            "    <ANNOTATION>\n"
+            "      <ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a%u\" TIME_SLOT_REF1=\"ts%u\" "
+            "TIME_SLOT_REF2=\"ts%u\">\n"
+            "        <ANNOTATION_VALUE>",
+            ++annotation_id, GPOINTER_TO_UINT (g_hash_table_lookup (slot_of, &start)),
+            GPOINTER_TO_UINT (g_hash_table_lookup (slot_of, &end)));
+          append_escaped (out, clip->action->code);
+          g_string_append (out, "</ANNOTATION_VALUE>\n"
+                                "      </ALIGNABLE_ANNOTATION>\n"
+                                "    </ANNOTATION>\n");
+        }
+      g_string_append (out, "  </TIER>\n");
+    }
+  g_string_append (out,
+    "  <LINGUISTIC_TYPE GRAPHIC_REFERENCES=\"false\" LINGUISTIC_TYPE_ID=\"micro-action\" "
+    "TIME_ALIGNABLE=\"true\"/>\n"
+    "</ANNOTATION_DOCUMENT>\n");
+  return out;
+}
+
+/* }}} */
+
 static GString *
 build_label_names (FidgetDataset *self)
 {
@@ -809,6 +1183,15 @@ build_readme (FidgetDataset *self,
     "  note, segment_uuid. `fidget-cli import-csv` reads it back.\n"
     "- `split_report.json`: the split: per split clips, participants, shares and distances;\n"
     "  per action and body part the clips in each split.\n"
+    "- `activity_net.json`: the same segments for untrimmed use, in ActivityNet's form:\n"
+    "  `database` has one entry per video (its file name without extension) with `subset`\n"
+    "  (training, validation, testing), `duration` and `fps`, and `annotations`, each with\n"
+    "  `segment` [start_s, end_s] on the frame grid and `label` (the action's name), plus\n"
+    "  its code, label index, frames and clip name. `taxonomy` lists the labels.\n"
+    "- `eaf/VIDEO.eaf`: one ELAN 3.0 document per video, times in milliseconds (frame i\n"
+    "  starts at i * den / num s, rounded to the nearest ms, which keeps frames apart below\n"
+    "  1000 fps), one tier per annotator (or one `ground truth` tier; a person's overlapping\n"
+    "  segments go to a further tier `NAME (2)`), annotation values the action codes.\n"
     "- `SHA256SUMS`: checksums of the files above (`sha256sum -c SHA256SUMS`), written last.\n");
   return out;
 }
@@ -818,6 +1201,7 @@ write_file (const char  *dir,
             const char  *name,
             GString     *contents,
             GString     *manifest,
+            gboolean     durable,
             GError     **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -825,7 +1209,8 @@ write_file (const char  *dir,
   g_autoptr(GError) local_error = NULL;
 
   if (!g_file_set_contents_full (path, contents->str, contents->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+                                 durable ? G_FILE_SET_CONTENTS_CONSISTENT
+                                         : G_FILE_SET_CONTENTS_NONE, 0644, &local_error))
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
                    _("Could not write the package file %s: %s"), path, local_error->message);
@@ -900,6 +1285,33 @@ remove_manifest (const char  *dir,
   return TRUE;
 }
 
+static gboolean
+sync_folder (const char  *dir,
+             GError     **error)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd >= 0 && syncfs (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
+               _("Could not write the package files in %s to disk: %s"), dir,
+               g_strerror (saved));
+  return FALSE;
+}
+
+static void
+free_string (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
 /* Writes the metadata files and, last, the manifest; @clip_sums (name -> SHA-256) for a
  * package in clip mode, NULL for no-clip mode. */
 static gboolean
@@ -911,10 +1323,14 @@ write_package (FidgetDataset  *self,
 {
   g_autoptr(GString) manifest = g_string_new (NULL);
   g_autofree char *manifest_path = g_build_filename (dir, MANIFEST_NAME, NULL);
+  g_autofree char *eaf_dir = g_build_filename (dir, "eaf", NULL);
   g_autoptr(JsonNode) report = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
-  struct { const char *name; GString *contents; } files[8];
-  guint n_files = 0;
+  g_autoptr(GHashTable) keys = video_keys (self);
+  g_autoptr(GHashTable) by_video = clips_by_video (self);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func (free_string);
+  guint n_main;
   gboolean ok = TRUE;
 
   report = fidget_dataset_build_report (self);
@@ -922,38 +1338,76 @@ write_package (FidgetDataset  *self,
   json_generator_set_root (generator, report);
   json_generator_set_pretty (generator, TRUE);
 
-  files[n_files].name = "label_name.txt";
-  files[n_files++].contents = build_label_names (self);
+  g_ptr_array_add (names, g_strdup ("label_name.txt"));
+  g_ptr_array_add (contents, build_label_names (self));
   for (guint s = 0; s < FIDGET_N_SPLITS; s++)
     {
       static const char *list_names[FIDGET_N_SPLITS] = {
         "train_list_videos.txt", "val_list_videos.txt", "test_list_videos.txt",
       };
-      files[n_files].name = list_names[s];
-      files[n_files++].contents = build_list (self, s, clip_sums != NULL);
+      g_ptr_array_add (names, g_strdup (list_names[s]));
+      g_ptr_array_add (contents, build_list (self, s, clip_sums != NULL));
     }
-  files[n_files].name = "annotations.csv";
-  files[n_files++].contents = build_csv (self);
-  files[n_files].name = "split_report.json";
-  files[n_files].contents = g_string_new (NULL);
+  g_ptr_array_add (names, g_strdup ("annotations.csv"));
+  g_ptr_array_add (contents, build_csv (self));
   {
     g_autofree char *text = json_generator_to_data (generator, NULL);
-    g_string_append (files[n_files].contents, text);
-    g_string_append_c (files[n_files++].contents, '\n');
-  }
-  files[n_files].name = "README.md";
-  files[n_files++].contents = build_readme (self, clip_sums != NULL);
+    GString *json = g_string_new (text);
 
-  for (guint i = 0; i < n_files && ok; i++)
+    g_string_append_c (json, '\n');
+    g_ptr_array_add (names, g_strdup ("split_report.json"));
+    g_ptr_array_add (contents, json);
+  }
+  g_ptr_array_add (names, g_strdup ("README.md"));
+  g_ptr_array_add (contents, build_readme (self, clip_sums != NULL));
+  g_ptr_array_add (names, g_strdup ("activity_net.json"));
+  g_ptr_array_add (contents, build_activity_net (self, keys, by_video));
+  n_main = names->len;
+  for (guint v = 0; v < self->videos->len; v++)
+    {
+      const FidgetVideo *video = g_ptr_array_index (self->videos, v);
+      GPtrArray *clips = g_hash_table_lookup (by_video, &video->id);
+
+      if (clips == NULL)
+        continue;
+      g_ptr_array_add (names, g_strdup_printf ("eaf/%s.eaf",
+                                               (const char *) g_hash_table_lookup (keys, &video->id)));
+      g_ptr_array_add (contents, build_eaf (self, video, clips));
+    }
+
+  /* An earlier package's EAF files go: a video no longer chosen must not linger there. */
+  {
+    g_autoptr(GDir) earlier = g_dir_open (eaf_dir, 0, NULL);
+    const char *name;
+
+    while (earlier != NULL && (name = g_dir_read_name (earlier)) != NULL)
+      if (g_str_has_suffix (name, ".eaf"))
+        {
+          g_autofree char *path = g_build_filename (eaf_dir, name, NULL);
+          g_unlink (path);
+        }
+  }
+  if (g_mkdir_with_parents (eaf_dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
+                   _("Could not make the package folder %s: %s"), eaf_dir, g_strerror (saved));
+      return FALSE;
+    }
+  for (guint i = 0; i < names->len && ok; i++)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         ok = FALSE;
       else
-        ok = write_file (dir, files[i].name, files[i].contents, manifest, error);
+        ok = write_file (dir, g_ptr_array_index (names, i), g_ptr_array_index (contents, i),
+                         manifest, i < n_main, error);
     }
-  for (guint i = 0; i < n_files; i++)
-    g_string_free (files[i].contents, TRUE);
   if (!ok)
+    return FALSE;
+  /* The per-video files were written without a sync each (one fsync per file costs more than
+   * building them, with hundreds of videos); one sync of the file system makes them durable
+   * before the manifest can claim them. */
+  if (names->len > n_main && !sync_folder (eaf_dir, error))
     return FALSE;
 
   /* The clips, in name order, with the sums computed as they were written. */

@@ -99,6 +99,12 @@ JsonNode                *fidget_dataset_build_report    (FidgetDataset          
  *   annotations.csv             one row per clip with everything (see README.md in the package)
  *   split_report.json           fidget_dataset_build_report()
  *   README.md                   what the files are, counts per split
+ *   activity_net.json           the segments for untrimmed use, ActivityNet-style: "database"
+ *                               with one entry per video (subset, duration, fps, annotations
+ *                               with "segment" [start_s, end_s] and "label")
+ *   eaf/VIDEO.eaf               one ELAN 3.0 document per video: a tier per annotator (one
+ *                               "ground truth" tier for the ground truth; overlapping segments
+ *                               of one person on a further tier), times in ms on the frame grid
  *   SHA256SUMS                  sha256sum(1) lines for every file above, written last: a
  *                               package without it is incomplete */
 gboolean                 fidget_dataset_write           (FidgetDataset              *self,

@@ -8,79 +8,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fidget-cli-test-util.h"
 #include "fidget-test-util.h"
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_cli (Run        *run,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  run_clear (run);
-  process = g_subprocess_newv ((const char *const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
-
-/* A refusal or a usage error: the promised exit status and one line on stderr. */
-static void
-assert_failed (Run        *run,
-               int         status,
-               const char *message_part)
-{
-  g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, status);
-  g_assert_cmpstr (run->out, ==, "");
-  g_assert_true (g_str_has_prefix (run->err, "fidget-cli"));
-  g_assert_nonnull (strchr (run->err, '\n'));
-  g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
-  if (message_part != NULL)
-    g_assert_nonnull (strstr (run->err, message_part));
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static char *
 data_file (const char *name)
@@ -103,7 +32,7 @@ write_file (const char *path,
 static void
 test_evaluate (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autofree char *truth = data_file ("metrics-benchmark.list");
   g_autofree char *predictions = data_file ("metrics-benchmark.csv");
   g_autofree char *dir = fidget_test_make_tmpdir ();
@@ -115,10 +44,10 @@ test_evaluate (void)
   JsonArray *rows;
   gint64 total = 0;
 
-  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, "--json",
+  fidget_cli_run (&run, "evaluate", "--truth", truth, "--predictions", predictions, "--json",
            "--confusion", confusion, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  root = parse_json (run.out);
+  root = fidget_cli_parse_json (run.out);
   object = json_node_get_object (root);
   /* The numbers of data/metrics-expected.tsv (the reference computation). */
   g_assert_cmpint (json_object_get_int_member (object, "n_clips"), ==, 600);
@@ -159,7 +88,7 @@ test_evaluate (void)
   g_assert_true (g_file_test (confusion_body, G_FILE_TEST_IS_REGULAR));
 
   /* The text form: the same numbers rounded for people. */
-  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  fidget_cli_run (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "f1_mean          0.6176\n"));
   g_assert_nonnull (strstr (run.out, "acc_top5_fine    0.8533\n"));
@@ -168,7 +97,7 @@ test_evaluate (void)
 static void
 test_evaluate_refused (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autofree char *dir = fidget_test_make_tmpdir ();
   g_autofree char *truth = g_build_filename (dir, "test_list_videos.txt", NULL);
   g_autofree char *predictions = g_build_filename (dir, "prediction.csv", NULL);
@@ -176,26 +105,26 @@ test_evaluate_refused (void)
 
   write_file (truth, "test/0001_01_0001.mp4 5\ntest/0001_01_0002.mp4 B1\n");
   write_file (predictions, "vid,action_pred_1\n");
-  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  fidget_cli_run (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
   message = g_strdup_printf ("%s line 2: the label “B1” is not a class index", truth);
-  assert_failed (&run, 1, message);
+  fidget_cli_run_assert_failed (&run, 1, message);
 
   write_file (truth, "test/0001_01_0001.mp4 5\ntest/0001_01_0002.mp4 6\n");
-  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
-  assert_failed (&run, 1, "line 1: the header has no column “action_pred_2”");
+  fidget_cli_run (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "line 1: the header has no column “action_pred_2”");
 
   write_file (predictions,
               "vid,action_pred_1,action_pred_2,action_pred_3,action_pred_4,action_pred_5,"
               "body_pred_1,body_pred_2,body_pred_3,body_pred_4,body_pred_5\n"
               "0001_01_0001,5,6,7,8,9,1,0,2,3,4\n");
-  run_cli (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
-  assert_failed (&run, 1, "has no prediction for the clip “0001_01_0002”");
+  fidget_cli_run (&run, "evaluate", "--truth", truth, "--predictions", predictions, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "has no prediction for the clip “0001_01_0002”");
 
-  run_cli (&run, "evaluate", "--truth", truth, NULL);
-  assert_failed (&run, 2, "needs --truth LIST and --predictions CSV");
-  run_cli (&run, "evaluate", "--truth", "/nonexistent/list.txt", "--predictions", predictions,
+  fidget_cli_run (&run, "evaluate", "--truth", truth, NULL);
+  fidget_cli_run_assert_failed (&run, 2, "needs --truth LIST and --predictions CSV");
+  fidget_cli_run (&run, "evaluate", "--truth", "/nonexistent/list.txt", "--predictions", predictions,
            NULL);
-  assert_failed (&run, 1, "/nonexistent/list.txt");
+  fidget_cli_run_assert_failed (&run, 1, "/nonexistent/list.txt");
 }
 
 /* }}} */
@@ -205,25 +134,25 @@ test_evaluate_refused (void)
 static char *
 make_study (const char *dir)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   char *project = g_build_filename (dir, "study.fidget", NULL);
   const char *samples[] = { "again.mkv", "bird.mkv", "book.mkv", "brother.mkv" };
   const char *codes[] = { "P001", "P002", "P003", NULL };
   const char *actions[] = { "B1", "B2", "C1", "D1", "F3" };
 
-  run_cli (&run, "init", project, NULL);
+  fidget_cli_run (&run, "init", project, NULL);
   g_assert_cmpint (run.status, ==, 0);
   for (guint v = 0; v < G_N_ELEMENTS (samples); v++)
     {
       g_autofree char *sample = fidget_test_sample (samples[v]);
 
       if (codes[v] != NULL)
-        run_cli (&run, "import-video", project, sample, "--participant", codes[v], NULL);
+        fidget_cli_run (&run, "import-video", project, sample, "--participant", codes[v], NULL);
       else
-        run_cli (&run, "import-video", project, sample, NULL);
+        fidget_cli_run (&run, "import-video", project, sample, NULL);
       g_assert_cmpint (run.status, ==, 0);
     }
-  run_cli (&run, "annotators", "add", project, "amara", NULL);
+  fidget_cli_run (&run, "annotators", "add", project, "amara", NULL);
   g_assert_cmpint (run.status, ==, 0);
   for (guint v = 1; v <= 4; v++)
     for (guint k = 0; k < 3; k++)
@@ -232,7 +161,7 @@ make_study (const char *dir)
         g_autofree char *start = g_strdup_printf ("%u", 5 + 15 * k);
         g_autofree char *end = g_strdup_printf ("%u", 15 + 15 * k);
 
-        run_cli (&run, "segments", "add", project, "--video", video, "--annotator", "amara",
+        fidget_cli_run (&run, "segments", "add", project, "--video", video, "--annotator", "amara",
                  "--start", start, "--end", end, "--action", actions[(v + k) % 5], NULL);
         g_assert_cmpint (run.status, ==, 0);
       }
@@ -242,7 +171,7 @@ make_study (const char *dir)
 static void
 test_export (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(FidgetCliRun) run = { 0 };
   g_autofree char *dir = NULL;
   g_autofree char *project = NULL;
   g_autofree char *out = NULL;
@@ -261,20 +190,20 @@ test_export (void)
   csv = g_build_filename (out, "annotations.csv", NULL);
 
   /* Verified-only is the default: with nothing verified yet, said plainly, nothing written. */
-  run_cli (&run, "export", project, "--out", out, NULL);
-  assert_failed (&run, 1, "is verified yet");
+  fidget_cli_run (&run, "export", project, "--out", out, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "is verified yet");
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  run_cli (&run, "export", project, "--out", out, "--all-states", "--ratio", "2:1", NULL);
-  assert_failed (&run, 2, "(e.g. 2:1:1)");
-  run_cli (&run, "export", project, "--out", out, "--all-states", "--seed", "-3", NULL);
-  assert_failed (&run, 2, "--seed must be a whole number");
-  run_cli (&run, "export", project, "--all-states", NULL);
-  assert_failed (&run, 2, "export needs --out DIR");
+  fidget_cli_run (&run, "export", project, "--out", out, "--all-states", "--ratio", "2:1", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "(e.g. 2:1:1)");
+  fidget_cli_run (&run, "export", project, "--out", out, "--all-states", "--seed", "-3", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--seed must be a whole number");
+  fidget_cli_run (&run, "export", project, "--all-states", NULL);
+  fidget_cli_run_assert_failed (&run, 2, "export needs --out DIR");
 
-  run_cli (&run, "export", project, "--out", out, "--all-states", "--seed", "9", "--json", NULL);
+  fidget_cli_run (&run, "export", project, "--out", out, "--all-states", "--seed", "9", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   export_json = g_strdup (run.out);
-  report = parse_json (run.out);
+  report = fidget_cli_parse_json (run.out);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (report), "leakage_free"));
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "clips"), ==, 12);
   splits = json_object_get_array_member (json_node_get_object (report), "splits");
@@ -288,18 +217,18 @@ test_export (void)
   g_assert_cmpint (total, ==, 12);
 
   /* The preview plans the same split and writes nothing. */
-  run_cli (&run, "splits", project, "--all-states", "--seed", "9", "--json", NULL);
+  fidget_cli_run (&run, "splits", project, "--all-states", "--seed", "9", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, export_json);
-  run_cli (&run, "splits", project, "--all-states", "--out", out, NULL);
-  assert_failed (&run, 2, "--out");
+  fidget_cli_run (&run, "splits", project, "--all-states", "--out", out, NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--out");
 
-  run_cli (&run, "verify-package", out, NULL);
+  fidget_cli_run (&run, "verify-package", out, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (g_str_has_suffix (run.out, ": 7 files intact\n"));
+  g_assert_true (g_str_has_suffix (run.out, ": 12 files intact\n"));
 
   /* Text form: the table. */
-  run_cli (&run, "export", project, "--out", out, "--all-states", NULL);
+  fidget_cli_run (&run, "export", project, "--out", out, "--all-states", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "12 clips of 4 participants, split 2:1:1 with seed 0"));
   g_assert_nonnull (strstr (run.out, "\ntrain "));
@@ -308,41 +237,70 @@ test_export (void)
   {
     g_autofree char *clips_out = g_build_filename (dir, "clip-package", NULL);
 
-    run_cli (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--crf",
+    fidget_cli_run (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--crf",
              "99", NULL);
-    assert_failed (&run, 2, "--crf must be 0 to 51");
-    run_cli (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--preset",
+    fidget_cli_run_assert_failed (&run, 2, "--crf must be 0 to 51");
+    fidget_cli_run (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--preset",
              "ultrafast", NULL);
     g_assert_cmpint (run.status, ==, 0);
     g_assert_true (g_str_has_prefix (run.out, "12 clips: 12 cut ("));
-    run_cli (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--preset",
+    fidget_cli_run (&run, "export", project, "--out", clips_out, "--all-states", "--clips", "--preset",
              "ultrafast", NULL);
     g_assert_cmpint (run.status, ==, 0);
     g_assert_true (g_str_has_prefix (run.out, "12 clips: 0 cut (0 frames), 12 intact from before"));
-    run_cli (&run, "verify-package", clips_out, NULL);
+    fidget_cli_run (&run, "verify-package", clips_out, NULL);
     g_assert_cmpint (run.status, ==, 0);
-    g_assert_true (g_str_has_suffix (run.out, ": 19 files intact\n"));
+    g_assert_true (g_str_has_suffix (run.out, ": 24 files intact\n"));
+
+    /* The same package as archives: with the folder (its clips intact, nothing cut) and
+     * without one; verify-package reads them without extracting. */
+    {
+      g_autofree char *zst = g_build_filename (dir, "clips.tar.zst", NULL);
+      g_autofree char *zip = g_build_filename (dir, "meta.zip", NULL);
+      g_autofree char *rar = g_build_filename (dir, "meta.rar", NULL);
+
+      fidget_cli_run (&run, "export", project, "--out", clips_out, "--archive", zst, "--all-states",
+               "--clips", "--preset", "ultrafast", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_str_has_prefix (run.out, "12 clips: 0 cut (0 frames), 12 intact"));
+      g_assert_nonnull (strstr (run.out, "Wrote "));
+      fidget_cli_run (&run, "verify-package", zst, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_str_has_suffix (run.out, ": 24 files intact\n"));
+
+      fidget_cli_run (&run, "export", project, "--archive", zip, "--all-states", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      fidget_cli_run (&run, "verify-package", zip, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_str_has_suffix (run.out, ": 12 files intact\n"));
+
+      fidget_cli_run (&run, "export", project, "--archive", rar, "--all-states", NULL);
+      fidget_cli_run_assert_failed (&run, 2, "must end in .tar.zst, .tar.gz (or .tgz) or .zip");
+      g_assert_false (g_file_test (rar, G_FILE_TEST_EXISTS));
+      fidget_cli_run (&run, "verify-package", rar, NULL);
+      fidget_cli_run_assert_failed (&run, 1, "cannot be read as an archive");
+    }
   }
 
   /* Not into a folder of other files. */
-  run_cli (&run, "export", project, "--out", dir, "--all-states", NULL);
-  assert_failed (&run, 1, "is not empty and holds no earlier package");
+  fidget_cli_run (&run, "export", project, "--out", dir, "--all-states", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "is not empty and holds no earlier package");
 
   /* Back into a fresh project. */
   fresh = g_build_filename (dir, "fresh.fidget", NULL);
-  run_cli (&run, "init", fresh, NULL);
+  fidget_cli_run (&run, "init", fresh, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_cli (&run, "import-csv", fresh, csv, NULL);
-  assert_failed (&run, 1, "--import-videos");
-  run_cli (&run, "import-csv", fresh, csv, "--import-videos", NULL);
+  fidget_cli_run (&run, "import-csv", fresh, csv, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "--import-videos");
+  fidget_cli_run (&run, "import-csv", fresh, csv, "--import-videos", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "12 rows: 12 segments added, 0 already in the project; "
                    "4 videos imported, 1 annotators added\n");
-  run_cli (&run, "import-csv", fresh, csv, NULL);
+  fidget_cli_run (&run, "import-csv", fresh, csv, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "0 segments added, 12 already in the project"));
-  run_cli (&run, "import-csv", fresh, NULL);
-  assert_failed (&run, 2, "import-csv takes a PROJECT and a CSV file");
+  fidget_cli_run (&run, "import-csv", fresh, NULL);
+  fidget_cli_run_assert_failed (&run, 2, "import-csv takes a PROJECT and a CSV file");
 }
 
 /* }}} */

@@ -19,6 +19,7 @@
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
 #include "fidget-error.h"
+#include "fidget-project-private.h"
 #include "fidget-review.h"
 #include "fidget-test-util.h"
 #include "fidget-video-import.h"
@@ -218,7 +219,7 @@ test_package (void)
 
   g_assert_true (fidget_dataset_verify_package (out, &n_files, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n_files, ==, 7);
+  g_assert_cmpuint (n_files, ==, 8 + 4);
 
   /* label_name.txt: index TAB name, the model's 52 classes in model order, then C14. */
   labels = read_text (out, "label_name.txt");
@@ -396,7 +397,7 @@ test_clip_package (void)
 
   g_assert_true (fidget_dataset_verify_package (out, &n_files, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n_files, ==, 7 + G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (n_files, ==, 8 + 4 + G_N_ELEMENTS (study_segments));
 
   /* mmaction2's VideoDataset form: NAME.mp4 LABEL, the file in clips/. */
   train = read_text (out, "train_list_videos.txt");
@@ -423,6 +424,358 @@ test_clip_package (void)
   g_assert_cmpuint (report.n_skipped, ==, G_N_ELEMENTS (study_segments));
   g_assert_true (fidget_dataset_verify_package (out, NULL, NULL, &error));
   g_assert_no_error (error);
+}
+
+/* }}} */
+/* {{{ Untrimmed formats: ActivityNet JSON and ELAN */
+
+typedef struct
+{
+  GHashTable *slots;        /* "ts1" -> ms (gint64 *) */
+  GPtrArray  *annotations;  /* EafAnnotation * */
+  char       *tier;
+  char       *annotator;
+  char       *media_url;
+  char       *ref1, *ref2;
+  GString    *value;        /* inside ANNOTATION_VALUE */
+} EafReader;
+
+typedef struct
+{
+  char *tier;
+  char *annotator;
+  char *ref1, *ref2;
+  char *value;
+} EafAnnotation;
+
+static void
+eaf_annotation_free (gpointer data)
+{
+  EafAnnotation *a = data;
+
+  g_free (a->tier);
+  g_free (a->annotator);
+  g_free (a->ref1);
+  g_free (a->ref2);
+  g_free (a->value);
+  g_free (a);
+}
+
+static const char *
+attribute (const char **names,
+           const char **values,
+           const char  *name)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (strcmp (names[i], name) == 0)
+      return values[i];
+  return NULL;
+}
+
+static void
+eaf_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              user_data,
+           GError              **error)
+{
+  EafReader *reader = user_data;
+
+  if (strcmp (element, "TIME_SLOT") == 0)
+    {
+      gint64 ms = g_ascii_strtoll (attribute (names, values, "TIME_VALUE"), NULL, 10);
+      g_hash_table_insert (reader->slots, g_strdup (attribute (names, values, "TIME_SLOT_ID")),
+                           g_memdup2 (&ms, sizeof ms));
+    }
+  else if (strcmp (element, "TIER") == 0)
+    {
+      g_free (reader->tier);
+      g_free (reader->annotator);
+      reader->tier = g_strdup (attribute (names, values, "TIER_ID"));
+      reader->annotator = g_strdup (attribute (names, values, "ANNOTATOR"));
+    }
+  else if (strcmp (element, "MEDIA_DESCRIPTOR") == 0)
+    reader->media_url = g_strdup (attribute (names, values, "MEDIA_URL"));
+  else if (strcmp (element, "ALIGNABLE_ANNOTATION") == 0)
+    {
+      g_free (reader->ref1);
+      g_free (reader->ref2);
+      reader->ref1 = g_strdup (attribute (names, values, "TIME_SLOT_REF1"));
+      reader->ref2 = g_strdup (attribute (names, values, "TIME_SLOT_REF2"));
+    }
+  else if (strcmp (element, "ANNOTATION_VALUE") == 0)
+    reader->value = g_string_new (NULL);
+}
+
+static void
+eaf_end (GMarkupParseContext  *context,
+         const char           *element,
+         gpointer              user_data,
+         GError              **error)
+{
+  EafReader *reader = user_data;
+
+  if (strcmp (element, "ANNOTATION_VALUE") == 0)
+    {
+      EafAnnotation *a = g_new0 (EafAnnotation, 1);
+
+      a->tier = g_strdup (reader->tier);
+      a->annotator = g_strdup (reader->annotator);
+      a->ref1 = g_strdup (reader->ref1);
+      a->ref2 = g_strdup (reader->ref2);
+      a->value = g_string_free (g_steal_pointer (&reader->value), FALSE);
+      g_ptr_array_add (reader->annotations, a);
+    }
+}
+
+static void
+eaf_text (GMarkupParseContext  *context,
+          const char           *text,
+          gsize                 length,
+          gpointer              user_data,
+          GError              **error)
+{
+  EafReader *reader = user_data;
+
+  if (reader->value != NULL)
+    g_string_append_len (reader->value, text, length);
+}
+
+/* ms on the frame grid back to the frame: round (ms * num / (1000 * den)). */
+static gint64
+ms_to_frame (gint64             ms,
+             const FidgetVideo *video)
+{
+  return (2 * ms * video->fps_num + 1000 * video->fps_den) / (2000 * (gint64) video->fps_den);
+}
+
+/* Parses every eaf/VIDEO.eaf of the package in @out and checks it against @dataset: well-formed
+ * XML, the annotations (times turned back into frames) exactly the video's segments, no two
+ * annotations of one tier overlapping. Returns the number of files. */
+static guint
+check_eaf_files (const char    *out,
+                 FidgetDataset *dataset,
+                 gboolean      *saw_second_tier)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_eaf = 0;
+
+  *saw_second_tier = FALSE;
+  for (guint v = 0; v < 4; v++)
+    {
+      const char *stems[] = { "again", "bird", "book", "brother" };
+      g_autofree char *name = g_strdup_printf ("%s.eaf", stems[v]);
+      g_autofree char *path = g_build_filename (out, "eaf", name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(GMarkupParseContext) context = NULL;
+      g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
+      g_autoptr(GHashTable) tier_end = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              g_free);
+      GMarkupParser markup = { eaf_start, eaf_end, eaf_text, NULL, NULL };
+      EafReader reader = { 0 };
+      const FidgetVideo *video = NULL;
+      gsize length;
+
+      reader.slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      reader.annotations = g_ptr_array_new_with_free_func (eaf_annotation_free);
+      g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+      context = g_markup_parse_context_new (&markup, G_MARKUP_TREAT_CDATA_AS_TEXT, &reader, NULL);
+      g_assert_true (g_markup_parse_context_parse (context, text, length, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_markup_parse_context_end_parse (context, &error));
+      g_assert_no_error (error);
+      n_eaf++;
+
+      for (guint i = 0; i < fidget_dataset_get_n_clips (dataset); i++)
+        {
+          const FidgetDatasetClip *clip = fidget_dataset_get_clip (dataset, i);
+          g_autofree char *base = g_path_get_basename (clip->video_path);
+
+          if (!g_str_has_prefix (base, stems[v]) || base[strlen (stems[v])] != '.')
+            continue;
+          video = clip->video;
+          g_hash_table_insert (expected,
+                               g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+                                                clip->segment->annotator_name,
+                                                clip->segment->start_frame,
+                                                clip->segment->end_frame, clip->action->code),
+                               NULL);
+          g_assert_true (g_str_has_suffix (reader.media_url, base));
+        }
+      g_assert_nonnull (video);
+      g_assert_cmpuint (reader.annotations->len, ==, g_hash_table_size (expected));
+      for (guint i = 0; i < reader.annotations->len; i++)
+        {
+          EafAnnotation *a = g_ptr_array_index (reader.annotations, i);
+          gint64 *start_ms = g_hash_table_lookup (reader.slots, a->ref1);
+          gint64 *end_ms = g_hash_table_lookup (reader.slots, a->ref2);
+          gint64 start, end, *last_end;
+          g_autofree char *key = NULL;
+
+          g_assert_nonnull (start_ms);
+          g_assert_nonnull (end_ms);
+          start = ms_to_frame (*start_ms, video);
+          end = ms_to_frame (*end_ms, video);
+          /* The slot is the frame's start rounded to the ms: within half a ms. */
+          g_assert_cmpint (ABS (*start_ms * video->fps_num - start * 1000 * video->fps_den) * 2,
+                           <=, video->fps_num);
+          key = g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+                                 a->annotator, start, end, a->value);
+          g_assert_true (g_hash_table_remove (expected, key));
+
+          last_end = g_hash_table_lookup (tier_end, a->tier);
+          if (last_end != NULL)
+            g_assert_cmpint (*last_end, <=, *start_ms);
+          g_hash_table_insert (tier_end, g_strdup (a->tier), g_memdup2 (end_ms, sizeof *end_ms));
+          if (strcmp (a->tier, "amara (2)") == 0)
+            *saw_second_tier = TRUE;
+        }
+      g_assert_cmpuint (g_hash_table_size (expected), ==, 0);
+
+      g_hash_table_unref (reader.slots);
+      g_ptr_array_unref (reader.annotations);
+      g_free (reader.tier);
+      g_free (reader.annotator);
+      g_free (reader.media_url);
+      g_free (reader.ref1);
+      g_free (reader.ref2);
+    }
+  return n_eaf;
+}
+
+static void
+test_untrimmed (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *json_path = NULL;
+  JsonObject *database;
+  guint n_annotations = 0, n_eaf = 0;
+  gboolean saw_second_tier = FALSE;
+  static const char *subsets[] = { "training", "validation", "testing" };
+
+  if (study == NULL)
+    return;
+  out = g_build_filename (study->dir, "untrimmed", NULL);
+  dataset = collect (study, 1);
+  g_assert_true (fidget_dataset_write (dataset, out, NULL, &error));
+  g_assert_no_error (error);
+
+  /* ActivityNet: every clip once, under its video, in seconds on the frame grid. */
+  json_path = g_build_filename (out, "activity_net.json", NULL);
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  database = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "database");
+  g_assert_nonnull (database);
+  g_assert_cmpuint (json_object_get_size (database), ==, 4);
+  for (guint i = 0; i < fidget_dataset_get_n_clips (dataset); i++)
+    {
+      const FidgetDatasetClip *clip = fidget_dataset_get_clip (dataset, i);
+      g_autofree char *base = g_path_get_basename (clip->video_path);
+      JsonObject *entry;
+      JsonArray *annotations;
+      guint found = 0;
+
+      *strrchr (base, '.') = '\0';
+      entry = json_object_get_object_member (database, base);
+      g_assert_nonnull (entry);
+      g_assert_cmpstr (json_object_get_string_member (entry, "subset"), ==, subsets[clip->split]);
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (entry, "duration"),
+                                      (double) clip->video->frame_count * clip->video->fps_den /
+                                      clip->video->fps_num, 1e-6);
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (entry, "fps"),
+                                      (double) clip->video->fps_num / clip->video->fps_den, 1e-9);
+      annotations = json_object_get_array_member (entry, "annotations");
+      for (guint k = 0; k < json_array_get_length (annotations); k++)
+        {
+          JsonObject *a = json_array_get_object_element (annotations, k);
+          JsonArray *segment = json_object_get_array_member (a, "segment");
+
+          if (strcmp (json_object_get_string_member (a, "clip"), clip->name) != 0)
+            continue;
+          found++;
+          g_assert_cmpfloat_with_epsilon (json_array_get_double_element (segment, 0),
+                                          (double) clip->segment->start_frame *
+                                          clip->video->fps_den / clip->video->fps_num, 1e-6);
+          g_assert_cmpfloat_with_epsilon (json_array_get_double_element (segment, 1),
+                                          (double) clip->segment->end_frame *
+                                          clip->video->fps_den / clip->video->fps_num, 1e-6);
+          g_assert_cmpstr (json_object_get_string_member (a, "label"), ==, clip->action->name);
+          g_assert_cmpint (json_object_get_int_member (a, "label_index"), ==, clip->label);
+        }
+      g_assert_cmpuint (found, ==, 1);
+    }
+  {
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *node;
+
+    json_object_iter_init (&iter, database);
+    while (json_object_iter_next (&iter, &name, &node))
+      n_annotations += json_array_get_length (
+        json_object_get_array_member (json_node_get_object (node), "annotations"));
+  }
+  g_assert_cmpuint (n_annotations, ==, G_N_ELEMENTS (study_segments));
+
+  /* ELAN: well-formed XML; the annotations, times turned back into frames, are exactly the
+   * video's segments; no two annotations of a tier overlap. */
+  n_eaf = check_eaf_files (out, dataset, &saw_second_tier);
+  g_assert_cmpuint (n_eaf, ==, 4);
+
+  /* Frame rates that are not whole numbers: ms times still come back to the same frames,
+   * with the segments moved far into the video, where rounding errors would have grown. */
+  {
+    static const int rates[][2] = { { 30000, 1001 }, { 24000, 1001 }, { 60000, 1001 },
+                                    { 25, 1 }, { 240, 1 }, { 999, 1 } };
+    sqlite3 *db = fidget_project_get_db (study->project);
+
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE video SET frame_count = frame_count + 1000000; "
+                                       "UPDATE segment SET start_frame = start_frame + 987653, "
+                                       "end_frame = end_frame + 987653", NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
+      {
+        g_autofree char *sql = g_strdup_printf ("UPDATE video SET fps_num = %d, fps_den = %d",
+                                                rates[r][0], rates[r][1]);
+        g_autofree char *rate_out = g_strdup_printf ("%s-%u", out, r);
+        g_autoptr(FidgetDataset) moved = NULL;
+        gboolean unused;
+
+        g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+        moved = collect (study, 1);
+        g_assert_true (fidget_dataset_write (moved, rate_out, NULL, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (check_eaf_files (rate_out, moved, &unused), ==, 4);
+      }
+  }
+
+  /* Again into the same folder without the first video: its EAF file goes too. */
+  {
+    g_autoptr(FidgetDataset) fewer = NULL;
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autofree char *gone = g_build_filename (out, "eaf", "again.eaf", NULL);
+    g_autofree char *kept = g_build_filename (out, "eaf", "bird.eaf", NULL);
+    FidgetDatasetOptions options;
+
+    g_assert_true (g_file_test (gone, G_FILE_TEST_IS_REGULAR));
+    g_array_append_vals (ids, study->video_ids + 1, 3);
+    fidget_dataset_options_init (&options);
+    options.video_ids = ids;
+    fewer = fidget_dataset_collect (study->project, &options, &error);
+    g_assert_no_error (error);
+    g_assert_true (fidget_dataset_write (fewer, out, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+  }
+  /* book.mkv has amara's 33-58 and 50-60, which overlap: two tiers for her there. */
+  g_assert_true (saw_second_tier);
 }
 
 /* }}} */
@@ -987,6 +1340,7 @@ main (int   argc,
   g_test_add_func ("/dataset/package", test_package);
   g_test_add_func ("/dataset/reproducible", test_reproducible);
   g_test_add_func ("/dataset/clip-package", test_clip_package);
+  g_test_add_func ("/dataset/untrimmed", test_untrimmed);
   g_test_add_func ("/dataset/selection", test_selection);
   g_test_add_func ("/dataset/refusals", test_refusals);
   g_test_add_func ("/dataset/round-trip", test_round_trip);
