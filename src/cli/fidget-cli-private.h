@@ -51,5 +51,6 @@ extern const FidgetCliCommand fidget_cli_media_commands[];
 extern const FidgetCliCommand fidget_cli_model_commands[];
 extern const FidgetCliCommand fidget_cli_review_commands[];
 extern const FidgetCliCommand fidget_cli_dataset_commands[];
+extern const FidgetCliCommand fidget_cli_assist_commands[];
 
 G_END_DECLS

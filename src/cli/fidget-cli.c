@@ -902,6 +902,7 @@ static const FidgetCliCommand *const command_tables[] = {
   fidget_cli_model_commands,
   fidget_cli_review_commands,
   fidget_cli_dataset_commands,
+  fidget_cli_assist_commands,
 };
 
 static void
