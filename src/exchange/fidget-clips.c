@@ -206,6 +206,7 @@ typedef struct
   char                 *tmp_path;
   GstElement           *pipeline;
   GstElement           *appsrc;
+  guint64               max_bytes;   /* what appsrc may hold before we wait */
   gint64                pushed;
 } Encoder;
 
@@ -289,12 +290,16 @@ encoder_open (Run                  *run,
     }
   encoder->appsrc = gst_object_ref (elements[0]);
   gst_video_info_from_caps (&info, caps);
+  encoder->max_bytes = (guint64) MAX (GST_VIDEO_INFO_SIZE (&info), 1) * 6;
+  /* Not block=TRUE: a push blocked on a full queue never wakes when the pipeline fails
+   * downstream (a full disk stops filesink), so encoder_push() waits itself, watching for
+   * errors and cancellation. */
   g_object_set (elements[0],
                 "caps", caps,
                 "format", GST_FORMAT_TIME,
                 "is-live", FALSE,
-                "block", TRUE,
-                "max-bytes", (guint64) MAX (GST_VIDEO_INFO_SIZE (&info), 1) * 6,
+                "block", FALSE,
+                "max-bytes", encoder->max_bytes,
                 NULL);
   gst_util_set_object_arg (G_OBJECT (elements[1]), "speed-preset", run->params->preset);
   /* Constant quality, as ffmpeg's -crf: x264's CRF is its "qual" pass. */
@@ -324,6 +329,29 @@ encoder_open (Run                  *run,
       return NULL;
     }
   return encoder;
+}
+
+/* Waits until appsrc has room, failing at once when the pipeline posted an error. */
+static gboolean
+encoder_wait_for_room (Encoder       *encoder,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  while (gst_app_src_get_current_level_bytes (GST_APP_SRC (encoder->appsrc)) >= encoder->max_bytes)
+    {
+      g_autoptr(GError) cause = pipeline_error (encoder->pipeline);
+
+      if (cause != NULL)
+        {
+          g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_ENCODE,
+                       _("Cannot cut the clip %s: %s"), encoder->path, cause->message);
+          return FALSE;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_usleep (500);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -623,7 +651,8 @@ emit_frame (Job        *job,
     {
       Encoder *encoder = g_ptr_array_index (open, i);
 
-      if (!encoder_push (encoder, gst_sample_get_buffer (picture), period_num, source->fps_num,
+      if (!encoder_wait_for_room (encoder, job->run->cancellable, error) ||
+          !encoder_push (encoder, gst_sample_get_buffer (picture), period_num, source->fps_num,
                          error))
         return FALSE;
       pushed++;
