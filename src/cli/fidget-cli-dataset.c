@@ -1,5 +1,5 @@
 /* fidget-cli-dataset.c: the dataset commands of fidget-cli (evaluate, splits, export,
- * verify-package, import-csv)
+ * verify-package, import-csv, import-list, import-eaf)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,8 @@
 #include "fidget-review.h"
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
+#include "fidget-list-import.h"
+#include "fidget-eaf-import.h"
 #include "fidget-metrics.h"
 #include "fidget-package-archive.h"
 
@@ -595,6 +597,88 @@ cmd_import_csv (int    argc,
   return FIDGET_CLI_OK;
 }
 
+static int
+cmd_import_list (int    argc,
+                 char **argv)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *clips = NULL;
+  g_autofree char *annotator = NULL;
+  GOptionEntry entries[] = {
+    { "list", 0, 0, G_OPTION_ARG_FILENAME, &list,
+      "mmaction2 list: FILE LABEL per line", "FILE" },
+    { "clips", 0, 0, G_OPTION_ARG_FILENAME, &clips,
+      "Folder the list's files are in", "DIR" },
+    { "annotator", 0, 0, G_OPTION_ARG_STRING, &annotator,
+      "Owner of the segments (default " FIDGET_LIST_IMPORT_DEFAULT_ANNOTATOR ")", "NAME" },
+    { NULL }
+  };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetListImportReport report;
+  int status = FIDGET_CLI_OK;
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT",
+                         "Import the clips of an mmaction2 list as videos, each with one "
+                         "segment of its label's action.", entries))
+    return FIDGET_CLI_USAGE;
+  if (argc != 2)
+    return fidget_cli_usage_error ("import-list takes one PROJECT");
+  if (list == NULL || clips == NULL)
+    return fidget_cli_usage_error ("import-list needs --list FILE and --clips DIR");
+  if (!(project = fidget_cli_open (argv[1], NULL, &status)))
+    return status;
+  if (!fidget_dataset_import_list (project, list, clips, annotator, &report, NULL, &error))
+    return fidget_cli_refused (error);
+  g_print ("%u clips: %u segments added, %u already in the project; %u videos imported, "
+           "%u annotators added\n", report.n_lines, report.n_added, report.n_present,
+           report.n_videos_imported, report.n_annotators_added);
+  return FIDGET_CLI_OK;
+}
+
+static int
+cmd_import_eaf (int    argc,
+                char **argv)
+{
+  g_autofree char *video = NULL;
+  g_autofree char *eaf = NULL;
+  g_autofree char *map = NULL;
+  g_autofree char *annotator = NULL;
+  GOptionEntry entries[] = {
+    { "video", 0, 0, G_OPTION_ARG_STRING, &video, "The video the annotations belong to", "ID" },
+    { "eaf", 0, 0, G_OPTION_ARG_FILENAME, &eaf, "ELAN document", "FILE" },
+    { "map", 0, 0, G_OPTION_ARG_FILENAME, &map,
+      "Mapping file: TIER<TAB>VALUE<TAB>CODE per line, * for any", "MAP.tsv" },
+    { "annotator", 0, 0, G_OPTION_ARG_STRING, &annotator,
+      "Owner of all segments (default: each tier's annotator, else its id)", "NAME" },
+    { NULL }
+  };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetEafImportReport report;
+  gint64 video_id;
+  int status = FIDGET_CLI_OK;
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT",
+                         "Add the time-aligned annotations of an ELAN .eaf file to a video, "
+                         "mapped to action codes by a mapping file.", entries))
+    return FIDGET_CLI_USAGE;
+  if (argc != 2)
+    return fidget_cli_usage_error ("import-eaf takes one PROJECT");
+  if (video == NULL || eaf == NULL || map == NULL)
+    return fidget_cli_usage_error ("import-eaf needs --video ID, --eaf FILE and --map MAP.tsv");
+  if (!g_ascii_string_to_signed (video, 10, 1, G_MAXINT64, &video_id, NULL))
+    return fidget_cli_usage_error ("--video must be a video id (a whole number)");
+  if (!(project = fidget_cli_open (argv[1], NULL, &status)))
+    return status;
+  if (!fidget_dataset_import_eaf (project, video_id, eaf, map, annotator, &report, &error))
+    return fidget_cli_refused (error);
+  g_print ("%u annotations: %u segments added, %u already in the project, %u left out; "
+           "%u annotators added\n", report.n_annotations, report.n_added, report.n_present,
+           report.n_ignored, report.n_annotators_added);
+  return FIDGET_CLI_OK;
+}
+
 /* }}} */
 
 const FidgetCliCommand fidget_cli_dataset_commands[] = {
@@ -607,5 +691,9 @@ const FidgetCliCommand fidget_cli_dataset_commands[] = {
     "  export PROJECT --out DIR [--all-states] --clips [--preset P] [--crf Q] [--height H] ..." },
   { "verify-package", cmd_verify_package, "verify-package DIR|ARCHIVE" },
   { "import-csv", cmd_import_csv, "import-csv PROJECT CSV [--import-videos] [--annotator NAME]" },
+  { "import-list", cmd_import_list,
+    "import-list PROJECT --list FILE --clips DIR [--annotator NAME]" },
+  { "import-eaf", cmd_import_eaf,
+    "import-eaf PROJECT --video ID --eaf FILE --map MAP.tsv [--annotator NAME]" },
   { NULL }
 };

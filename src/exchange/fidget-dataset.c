@@ -20,6 +20,7 @@
 
 #include "fidget-csv.h"
 #include "fidget-dataset.h"
+#include "fidget-distribution-chart.h"
 #include "fidget-review.h"
 #include "fidget-error.h"
 
@@ -1154,6 +1155,11 @@ build_readme (FidgetDataset *self,
   g_string_append (out,
     "\nThe distances are total variation distances between the split's class distribution and\n"
     "the overall one (0 same, 1 disjoint); split_report.json has the counts per class.\n\n"
+    "## Class distribution\n\n"
+    "![Clips per action and split](distribution.png)\n\n"
+    "One bar per label (action code), stacked train, val, test from the bottom, in the body\n"
+    "part's colour (train full, val and test lighter); `distribution.svg` is the same chart\n"
+    "as a vector drawing.\n\n"
     "## Files\n\n"
     "- `label_name.txt`: `index<TAB>name`. Indices 0-51 are MANet's MA-52 classes; a\n"
     "  project's own actions follow.\n");
@@ -1192,8 +1198,37 @@ build_readme (FidgetDataset *self,
     "  starts at i * den / num s, rounded to the nearest ms, which keeps frames apart below\n"
     "  1000 fps), one tier per annotator (or one `ground truth` tier; a person's overlapping\n"
     "  segments go to a further tier `NAME (2)`), annotation values the action codes.\n"
+    "- `distribution.png`, `distribution.svg`: the class-distribution chart above.\n"
     "- `SHA256SUMS`: checksums of the files above (`sha256sum -c SHA256SUMS`), written last.\n");
   return out;
+}
+
+/* The class-distribution chart of the dataset card, as PNG or SVG. */
+static GString *
+build_distribution_chart (FidgetDataset  *self,
+                          gboolean        svg,
+                          GError        **error)
+{
+  g_autofree guint *counts = g_new0 (guint, self->labels->len * FIDGET_N_SPLITS);
+  FidgetDistribution distribution;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+  gconstpointer data;
+
+  for (guint i = 0; i < self->clips->len; i++)
+    {
+      const FidgetDatasetClip *clip = &g_array_index (self->clips, FidgetDatasetClip, i);
+      counts[clip->label * FIDGET_N_SPLITS + clip->split]++;
+    }
+  distribution.n_labels = self->labels->len;
+  distribution.actions = (const FidgetAction *const *) self->labels->pdata;
+  distribution.counts = counts;
+  bytes = svg ? fidget_distribution_chart_svg (&distribution, error)
+              : fidget_distribution_chart_png (&distribution, error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &size);
+  return g_string_new_len (data, size);
 }
 
 static gboolean
@@ -1362,6 +1397,15 @@ write_package (FidgetDataset  *self,
   g_ptr_array_add (contents, build_readme (self, clip_sums != NULL));
   g_ptr_array_add (names, g_strdup ("activity_net.json"));
   g_ptr_array_add (contents, build_activity_net (self, keys, by_video));
+  for (guint f = 0; f < 2; f++)
+    {
+      GString *chart = build_distribution_chart (self, f == 1, error);
+
+      if (chart == NULL)
+        return FALSE;
+      g_ptr_array_add (names, g_strdup (f == 0 ? "distribution.png" : "distribution.svg"));
+      g_ptr_array_add (contents, chart);
+    }
   n_main = names->len;
   for (guint v = 0; v < self->videos->len; v++)
     {

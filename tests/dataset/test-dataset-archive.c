@@ -225,10 +225,10 @@ test_round_trip (void)
       g_assert_no_error (error);
       g_assert_true (fidget_package_verify_archive (archive, &n_files, NULL, &error));
       g_assert_no_error (error);
-      g_assert_cmpuint (n_files, ==, 8 + 3);
+      g_assert_cmpuint (n_files, ==, 10 + 3);
 
       entries = read_entries (archive);
-      g_assert_cmpuint (g_hash_table_size (entries), ==, 8 + 3 + 1);
+      g_assert_cmpuint (g_hash_table_size (entries), ==, 10 + 3 + 1);
       {
         g_autofree char *path = g_build_filename (folder, "SHA256SUMS", NULL);
         g_assert_true (g_file_get_contents (path, &manifest, NULL, NULL));
@@ -255,7 +255,7 @@ test_round_trip (void)
       g_assert_no_error (error);
       g_assert_true (fidget_package_verify_archive (archive, &n_files, NULL, &error));
       g_assert_no_error (error);
-      g_assert_cmpuint (n_files, ==, 8 + 3);
+      g_assert_cmpuint (n_files, ==, 10 + 3);
       g_assert_cmpuint (count_hidden (out_dir), ==, 0);
     }
 
@@ -491,7 +491,7 @@ full_disk_child (void)
   g_assert_cmpuint (report.n_cut, ==, 6);
   g_assert_true (fidget_package_verify_archive (archive, &n_files, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n_files, ==, 8 + 3 + 6);
+  g_assert_cmpuint (n_files, ==, 10 + 3 + 6);
   before = fidget_test_file_checksum (archive);
   g_assert_cmpint (g_stat (archive, &info), ==, 0);
   g_test_message ("clip package archive: %" G_GINT64_FORMAT " bytes", (gint64) info.st_size);

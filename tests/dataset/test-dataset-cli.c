@@ -1,4 +1,4 @@
-/* test-dataset-cli.c: fidget-cli evaluate, export and import-csv, as scripts use them
+/* test-dataset-cli.c: fidget-cli evaluate, export and the imports (CSV, lists, ELAN), as scripts use them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -225,7 +225,32 @@ test_export (void)
 
   fidget_cli_run (&run, "verify-package", out, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (g_str_has_suffix (run.out, ": 12 files intact\n"));
+  g_assert_true (g_str_has_suffix (run.out, ": 14 files intact\n"));
+
+  /* The package's .eaf files back into the same project (video ids 1-4 in make_study()'s
+   * order): every segment found present, nothing added. */
+  {
+    const char *documents[] = { "again.eaf", "bird.eaf", "book.eaf", "brother.eaf" };
+    g_autofree char *map = g_build_filename (dir, "map.tsv", NULL);
+
+    write_file (map, "*\t*\t=\n");
+    fidget_cli_run (&run, "import-eaf", project, "--video", "1", "--map", map, NULL);
+    fidget_cli_run_assert_failed (&run, 2, "--video ID, --eaf FILE and --map MAP.tsv");
+    for (guint v = 0; v < G_N_ELEMENTS (documents); v++)
+      {
+        g_autofree char *eaf = g_build_filename (out, "eaf", documents[v], NULL);
+        g_autofree char *id = g_strdup_printf ("%u", v + 1);
+
+        fidget_cli_run (&run, "import-eaf", project, "--video", id, "--eaf", eaf, "--map", map,
+                        NULL);
+        g_assert_cmpint (run.status, ==, 0);
+        g_assert_cmpstr (run.out, ==, "3 annotations: 0 segments added, 3 already in the "
+                         "project, 0 left out; 0 annotators added\n");
+      }
+    fidget_cli_run (&run, "import-eaf", project, "--video", "1", "--eaf", csv, "--map", map,
+                    NULL);
+    fidget_cli_run_assert_failed (&run, 1, "annotations.csv is not well-formed XML");
+  }
 
   /* Text form: the table. */
   fidget_cli_run (&run, "export", project, "--out", out, "--all-states", NULL);
@@ -250,7 +275,34 @@ test_export (void)
     g_assert_true (g_str_has_prefix (run.out, "12 clips: 0 cut (0 frames), 12 intact from before"));
     fidget_cli_run (&run, "verify-package", clips_out, NULL);
     g_assert_cmpint (run.status, ==, 0);
-    g_assert_true (g_str_has_suffix (run.out, ": 24 files intact\n"));
+    g_assert_true (g_str_has_suffix (run.out, ": 26 files intact\n"));
+
+    /* The train list back into a fresh project as clips; again, nothing added; a refusal. */
+    {
+      g_autofree char *from_list = g_build_filename (dir, "from-list.fidget", NULL);
+      g_autofree char *train = g_build_filename (clips_out, "train_list_videos.txt", NULL);
+      g_autofree char *clip_dir = g_build_filename (clips_out, "clips", NULL);
+      g_autofree char *bad = g_build_filename (dir, "bad-list.txt", NULL);
+
+      fidget_cli_run (&run, "init", from_list, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      fidget_cli_run (&run, "import-list", from_list, "--list", train, NULL);
+      fidget_cli_run_assert_failed (&run, 2, "--list FILE and --clips DIR");
+      fidget_cli_run (&run, "import-list", from_list, "--list", train, "--clips", clip_dir,
+                      "--annotator", "dev", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_regex_match_simple ("^([0-9]+) clips: \\1 segments added, 0 already in "
+                                           "the project; \\1 videos imported, 1 annotators "
+                                           "added\n$", run.out, 0, 0));
+      fidget_cli_run (&run, "import-list", from_list, "--list", train, "--clips", clip_dir,
+                      "--annotator", "dev", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_regex_match_simple ("^([0-9]+) clips: 0 segments added, \\1 already in "
+                                           "the project; 0 videos imported", run.out, 0, 0));
+      write_file (bad, "0001_00_0001.mp4 7 extra\n");
+      fidget_cli_run (&run, "import-list", from_list, "--list", bad, "--clips", clip_dir, NULL);
+      fidget_cli_run_assert_failed (&run, 1, "bad-list.txt line 1: expected");
+    }
 
     /* The same package as archives: with the folder (its clips intact, nothing cut) and
      * without one; verify-package reads them without extracting. */
@@ -266,13 +318,13 @@ test_export (void)
       g_assert_nonnull (strstr (run.out, "Wrote "));
       fidget_cli_run (&run, "verify-package", zst, NULL);
       g_assert_cmpint (run.status, ==, 0);
-      g_assert_true (g_str_has_suffix (run.out, ": 24 files intact\n"));
+      g_assert_true (g_str_has_suffix (run.out, ": 26 files intact\n"));
 
       fidget_cli_run (&run, "export", project, "--archive", zip, "--all-states", NULL);
       g_assert_cmpint (run.status, ==, 0);
       fidget_cli_run (&run, "verify-package", zip, NULL);
       g_assert_cmpint (run.status, ==, 0);
-      g_assert_true (g_str_has_suffix (run.out, ": 12 files intact\n"));
+      g_assert_true (g_str_has_suffix (run.out, ": 14 files intact\n"));
 
       fidget_cli_run (&run, "export", project, "--archive", rar, "--all-states", NULL);
       fidget_cli_run_assert_failed (&run, 2, "must end in .tar.zst, .tar.gz (or .tgz) or .zip");

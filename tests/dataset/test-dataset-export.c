@@ -13,11 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cairo.h>
 #include <glib/gstdio.h>
 
 #include "fidget-csv.h"
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
+#include "fidget-distribution-chart.h"
+#include "fidget-list-import.h"
+#include "fidget-eaf-import.h"
 #include "fidget-error.h"
 #include "fidget-project-private.h"
 #include "fidget-review.h"
@@ -219,7 +223,34 @@ test_package (void)
 
   g_assert_true (fidget_dataset_verify_package (out, &n_files, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n_files, ==, 8 + 4);
+  g_assert_cmpuint (n_files, ==, 10 + 4);
+
+  /* The dataset card's chart: both files in the manifest, the README shows the PNG, the PNG
+   * decodes at the chart's size for 53 labels, the SVG is XML. */
+  {
+    g_autofree char *sums = read_text (out, "SHA256SUMS");
+    g_autofree char *readme = read_text (out, "README.md");
+    g_autofree char *png_path = g_build_filename (out, "distribution.png", NULL);
+    g_autofree char *svg = read_text (out, "distribution.svg");
+    g_autoptr(GMarkupParseContext) context = NULL;
+    static const GMarkupParser parser = { NULL, };
+    FidgetDistributionLayout layout;
+    cairo_surface_t *surface;
+
+    g_assert_nonnull (strstr (sums, "  distribution.png\n"));
+    g_assert_nonnull (strstr (sums, "  distribution.svg\n"));
+    g_assert_nonnull (strstr (readme, "](distribution.png)"));
+    surface = cairo_image_surface_create_from_png (png_path);
+    g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+    fidget_distribution_chart_layout (53, &layout);
+    g_assert_cmpint (cairo_image_surface_get_width (surface), ==, layout.width);
+    g_assert_cmpint (cairo_image_surface_get_height (surface), ==, layout.height);
+    cairo_surface_destroy (surface);
+    context = g_markup_parse_context_new (&parser, 0, NULL, NULL);
+    g_assert_true (g_markup_parse_context_parse (context, svg, -1, &error) &&
+                   g_markup_parse_context_end_parse (context, &error));
+    g_assert_no_error (error);
+  }
 
   /* label_name.txt: index TAB name, the model's 52 classes in model order, then C14. */
   labels = read_text (out, "label_name.txt");
@@ -371,6 +402,419 @@ test_reproducible (void)
 }
 
 /* Clip mode: clips cut, two-column lists, the manifest covering the clips, re-runs cheap. */
+/* The clip package's lists imported into a fresh project: one video per clip with one segment
+ * over all of it, the same actions and frame counts as the study's segments, participants from
+ * the MA-52 names; a second import adds nothing; broken lists are refused by line. */
+static void
+list_round_trip (Study      *study,
+                 const char *package)
+{
+  static const char *const lists[] = {
+    "train_list_videos.txt", "val_list_videos.txt", "test_list_videos.txt",
+  };
+  g_autofree char *clips = g_build_filename (package, "clips", NULL);
+  g_autofree char *path = g_build_filename (study->dir, "from-lists.fidget", NULL);
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(GPtrArray) videos = NULL;
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  FidgetListImportReport report;
+  guint n_lines = 0, n_segments = 0;
+
+  project = fidget_project_create (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fidget_project_add_action (project, "C", "C14", "drumming fingers",
+                                               "fingers tap in turn on a surface", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (study_segments); i++)
+    {
+      char *key = g_strdup_printf ("%s|%" G_GINT64_FORMAT, study_segments[i].action,
+                                   study_segments[i].end - study_segments[i].start);
+      g_hash_table_insert (expected, key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected,
+                                                                                    key)) + 1));
+    }
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      g_autofree char *list = g_build_filename (package, lists[l], NULL);
+
+      g_assert_true (fidget_dataset_import_list (project, list, clips, NULL, &report, NULL,
+                                                 &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (report.n_added, ==, report.n_lines);
+      g_assert_cmpuint (report.n_videos_imported, ==, report.n_lines);
+      n_lines += report.n_lines;
+    }
+  g_assert_cmpuint (n_lines, ==, G_N_ELEMENTS (study_segments));
+
+  videos = fidget_project_list_videos (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (videos->len, ==, G_N_ELEMENTS (study_segments));
+  for (guint v = 0; v < videos->len; v++)
+    {
+      const FidgetVideo *video = g_ptr_array_index (videos, v);
+      g_autoptr(GPtrArray) segments = fidget_project_list_segments (project, video->id, &error);
+      const FidgetSegment *segment;
+      g_autofree char *key = NULL;
+      guint left;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (segments->len, ==, 1);
+      segment = g_ptr_array_index (segments, 0);
+      g_assert_cmpint (segment->start_frame, ==, 0);
+      g_assert_cmpint (segment->end_frame, ==, video->frame_count);
+      g_assert_cmpstr (segment->annotator_name, ==, FIDGET_LIST_IMPORT_DEFAULT_ANNOTATOR);
+      /* PPPP of the clip name: the study's three participants are 0001 .. 0003 (the video
+       * without a participant gets a number too). */
+      g_assert_nonnull (video->participant_code);
+      g_assert_true (g_regex_match_simple ("^[0-9]{4}$", video->participant_code, 0, 0));
+      key = g_strdup_printf ("%s|%" G_GINT64_FORMAT, segment->action_code, video->frame_count);
+      left = GPOINTER_TO_UINT (g_hash_table_lookup (expected, key));
+      g_assert_cmpuint (left, >, 0);
+      g_hash_table_insert (expected, g_steal_pointer (&key), GUINT_TO_POINTER (left - 1));
+      n_segments++;
+    }
+  g_assert_cmpuint (n_segments, ==, G_N_ELEMENTS (study_segments));
+
+  /* Again: found by hash, nothing added. */
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      g_autofree char *list = g_build_filename (package, lists[l], NULL);
+
+      g_assert_true (fidget_dataset_import_list (project, list, clips, NULL, &report, NULL,
+                                                 &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (report.n_added, ==, 0);
+      g_assert_cmpuint (report.n_videos_imported, ==, 0);
+      g_assert_cmpuint (report.n_present, ==, report.n_lines);
+    }
+
+  /* Refusals name the list and the line, and write nothing. */
+  {
+    static const struct { const char *text; const char *message; } bad[] = {
+      { "\n0001_00_0001.mp4\n", "line 2: expected" },
+      { "0001_00_0001.mp4 x\n", "line 1: the label" },
+      { "0001_00_0001.mp4 0\nnot-there.mp4 3\n", "line 2: the clip" },
+      { "0001_00_0001.mp4 99\n", "line 1: unknown label 99" },
+      { "../study.fidget 1\n", "line 1: " },
+    };
+    g_autofree char *bad_dir = g_build_filename (study->dir, "bad-lists", NULL);
+    g_autofree char *label_copy = NULL;
+
+    g_assert_cmpint (g_mkdir_with_parents (bad_dir, 0755), ==, 0);
+    for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
+      {
+        g_autofree char *list = g_build_filename (bad_dir, "list.txt", NULL);
+        g_autoptr(GPtrArray) after = NULL;
+
+        g_assert_true (g_file_set_contents (list, bad[b].text, -1, NULL));
+        g_assert_false (fidget_dataset_import_list (project, list, clips, "someone", &report,
+                                                    NULL, &error));
+        g_assert_nonnull (error);
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, list));
+        g_assert_nonnull (strstr (error->message, bad[b].message));
+        g_clear_error (&error);
+        after = fidget_project_list_videos (project, &error);
+        g_assert_cmpuint (after->len, ==, G_N_ELEMENTS (study_segments));
+      }
+  }
+}
+
+/* {{{ ELAN import */
+
+static const char *const study_samples[] = { "again.mkv", "bird.mkv", "book.mkv", "brother.mkv" };
+
+static char *
+write_tmp (const char *dir,
+           const char *name,
+           const char *text,
+           gssize      length)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static int
+compare_signature_lines (gconstpointer a,
+                         gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static char *
+segments_signature (FidgetProject *project,
+                    gint64         video_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) segments = fidget_project_list_segments (project, video_id, &error);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint s = 0; s < segments->len; s++)
+    {
+      const FidgetSegment *segment = g_ptr_array_index (segments, s);
+      g_ptr_array_add (lines, g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+                                               segment->annotator_name, segment->start_frame,
+                                               segment->end_frame, segment->action_code));
+    }
+  g_ptr_array_sort (lines, compare_signature_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (lines, i));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Our own .eaf files back into a fresh project, values as codes: the same segments. */
+static void
+test_eaf_round_trip (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(FidgetProject) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *fresh_path = NULL;
+  g_autofree char *map = NULL;
+  g_autofree char *skip_map = NULL;
+  FidgetEafImportReport report;
+  guint n_added = 0, n_b1 = 0;
+
+  if (study == NULL)
+    return;
+  out = g_build_filename (study->dir, "package", NULL);
+  dataset = collect (study, 1);
+  g_assert_true (fidget_dataset_write (dataset, out, NULL, &error));
+  g_assert_no_error (error);
+
+  fresh_path = g_build_filename (study->dir, "fresh.fidget", NULL);
+  fresh = fidget_project_create (fresh_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fidget_project_add_action (fresh, "C", "C14", "drumming fingers",
+                                               "fingers tap in turn on a surface", &error));
+  g_assert_no_error (error);
+  map = write_tmp (study->dir, "map.tsv", "# values are our codes\n*\t*\t=\n", -1);
+  skip_map = write_tmp (study->dir, "skip.tsv", "*\tB1\t-\r\n*\t*\t=\n", -1);
+
+  for (guint v = 0; v < G_N_ELEMENTS (study_samples); v++)
+    {
+      g_autofree char *sample = fidget_test_sample (study_samples[v]);
+      g_autofree char *base = g_strndup (study_samples[v], strlen (study_samples[v]) - 4);
+      g_autofree char *name = g_strdup_printf ("%s.eaf", base);
+      g_autofree char *eaf = g_build_filename (out, "eaf", name, NULL);
+      g_autofree char *expected = segments_signature (study->project, study->video_ids[v]);
+      g_autofree char *got = NULL;
+      g_autoptr(FidgetVideo) video = fidget_import_video (fresh, sample, NULL, NULL, NULL, NULL,
+                                                          &error);
+      g_assert_no_error (error);
+
+      /* Leaving out B1 first: nothing of it comes in. */
+      g_assert_true (fidget_dataset_import_eaf (fresh, video->id, eaf, skip_map, "probe",
+                                                &report, &error));
+      g_assert_no_error (error);
+      n_b1 += report.n_ignored;
+      g_assert_cmpuint (report.n_added + report.n_ignored, ==, report.n_annotations);
+      {
+        g_autoptr(GPtrArray) probe = fidget_project_list_segments (fresh, video->id, &error);
+        for (guint s = 0; s < probe->len; s++)
+          {
+            FidgetSegment *segment = g_ptr_array_index (probe, s);
+            g_assert_cmpstr (segment->action_code, !=, "B1");
+            g_assert_true (fidget_project_delete_segment (fresh, segment->uuid, &error));
+            g_assert_no_error (error);
+          }
+      }
+
+      g_assert_true (fidget_dataset_import_eaf (fresh, video->id, eaf, map, NULL, &report,
+                                                &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (report.n_added, ==, report.n_annotations);
+      n_added += report.n_added;
+      got = segments_signature (fresh, video->id);
+      g_assert_cmpstr (got, ==, expected);
+
+      /* Again: nothing added. */
+      g_assert_true (fidget_dataset_import_eaf (fresh, video->id, eaf, map, NULL, &report,
+                                                &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (report.n_added, ==, 0);
+      g_assert_cmpuint (report.n_present, ==, report.n_annotations);
+    }
+  g_assert_cmpuint (n_added, ==, G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (n_b1, ==, 5);   /* the study's B1 segments */
+}
+
+static void
+assert_refused (FidgetProject *project,
+                gint64         video_id,
+                const char    *eaf,
+                const char    *map,
+                const char    *named,
+                const char    *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = segments_signature (project, video_id);
+  g_autofree char *after = NULL;
+
+  g_assert_false (fidget_dataset_import_eaf (project, video_id, eaf, map, "x", NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, named));
+  g_assert_nonnull (strstr (error->message, message_part));
+  after = segments_signature (project, video_id);
+  g_assert_cmpstr (after, ==, before);
+}
+
+#define EAF_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+  "<ANNOTATION_DOCUMENT FORMAT=\"3.0\">\n" \
+  "  <HEADER TIME_UNITS=\"milliseconds\"/>\n"
+
+/* Hand-made documents: the frame grid, the owner, and refusals by file and line. */
+static void
+test_eaf_refused (void)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "p.fidget", NULL);
+  g_autofree char *sample = fidget_test_sample ("again.mkv");
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = NULL, *map = NULL, *sig = NULL;
+  FidgetEafImportReport report;
+
+  if (sample == NULL)
+    return;
+  project = fidget_project_create (path, &error);
+  g_assert_no_error (error);
+  video = fidget_import_video (project, sample, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (video->frame_count, ==, 78);
+
+  /* At 30 fps frame 30 starts at 1000 ms, frame 31 at 1033.3: 1016 is nearer 30, 1017 31. */
+  good = write_tmp (dir, "good.eaf", EAF_HEAD
+    "  <TIME_ORDER>\n"
+    "    <TIME_SLOT TIME_SLOT_ID=\"t1\" TIME_VALUE=\"0\"/>\n"
+    "    <TIME_SLOT TIME_SLOT_ID=\"t2\" TIME_VALUE=\"1016\"/>\n"
+    "    <TIME_SLOT TIME_SLOT_ID=\"t3\" TIME_VALUE=\"1017\"/>\n"
+    "    <TIME_SLOT TIME_SLOT_ID=\"t4\" TIME_VALUE=\"2600\"/>\n"
+    "  </TIME_ORDER>\n"
+    "  <TIER TIER_ID=\"gesture\" ANNOTATOR=\"Ana\">\n"
+    "    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a1\" TIME_SLOT_REF1=\"t1\" "
+    "TIME_SLOT_REF2=\"t2\"><ANNOTATION_VALUE> nod </ANNOTATION_VALUE></ALIGNABLE_ANNOTATION>"
+    "</ANNOTATION>\n"
+    "  </TIER>\n"
+    "  <TIER TIER_ID=\"hands\">\n"
+    "    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a2\" TIME_SLOT_REF1=\"t3\" "
+    "TIME_SLOT_REF2=\"t4\"><ANNOTATION_VALUE>rub &amp; more</ANNOTATION_VALUE>"
+    "</ALIGNABLE_ANNOTATION></ANNOTATION>\n"
+    "  </TIER>\n"
+    "</ANNOTATION_DOCUMENT>\n", -1);
+  map = write_tmp (dir, "map.tsv", "gesture\tnod\tB1\nhands\t*\tE2\n*\tnod\tB2\n", -1);
+  g_assert_true (fidget_dataset_import_eaf (project, video->id, good, map, NULL, &report,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_added, ==, 2);
+  g_assert_cmpuint (report.n_annotators_added, ==, 2);
+  sig = segments_signature (project, video->id);
+  /* 2600 ms is frame 78 = the end of the video (78 frames): allowed as an end. */
+  g_assert_cmpstr (sig, ==, "Ana 0 30 B1\nhands 31 78 E2\n");
+
+  {
+    g_autofree char *bad_map = write_tmp (dir, "bad.tsv", "gesture\tnod\n", -1);
+    g_autofree char *unknown_code = write_tmp (dir, "code.tsv", "# x\n\n*\t*\tZZ9\n", -1);
+    g_autofree char *clash = write_tmp (dir, "clash.tsv", "*\t*\tB1\n*\t*\tB2\n", -1);
+    g_autofree char *partial = write_tmp (dir, "partial.tsv", "gesture\t*\tB1\n", -1);
+    g_autofree char *self_map = write_tmp (dir, "self.tsv", "*\t*\t=\n", -1);
+    g_autofree char *truncated = write_tmp (dir, "truncated.eaf", EAF_HEAD "  <TIME_ORDER>\n"
+                                            "    <TIME_SLOT TIME_SLOT_ID=\"t1\"", -1);
+    g_autofree char *not_eaf = write_tmp (dir, "other.eaf", "<html><body/></html>\n", -1);
+    g_autofree char *far = NULL, *no_time = NULL, *tiny = NULL, *undefined = NULL;
+
+    assert_refused (project, video->id, good, bad_map, "bad.tsv line 1", "three fields");
+    assert_refused (project, video->id, good, unknown_code, "code.tsv line 3", "“ZZ9”");
+    assert_refused (project, video->id, good, clash, "clash.tsv line 2", "line 1");
+    assert_refused (project, video->id, good, partial, "good.eaf line 14", "tier “hands”");
+    assert_refused (project, video->id, good, self_map, "good.eaf line 11", "“nod”");
+    assert_refused (project, video->id, truncated, map, "truncated.eaf",
+                    "not well-formed XML");
+    assert_refused (project, video->id, not_eaf, map, "other.eaf line 1",
+                    "not an ELAN <ANNOTATION_DOCUMENT>");
+
+    far = write_tmp (dir, "far.eaf", EAF_HEAD
+      "  <TIME_ORDER><TIME_SLOT TIME_SLOT_ID=\"t1\" TIME_VALUE=\"100\"/>\n"
+      "  <TIME_SLOT TIME_SLOT_ID=\"t2\" TIME_VALUE=\"99999999999\"/></TIME_ORDER>\n"
+      "  <TIER TIER_ID=\"gesture\"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a1\" "
+      "TIME_SLOT_REF1=\"t1\" TIME_SLOT_REF2=\"t2\"><ANNOTATION_VALUE>nod</ANNOTATION_VALUE>"
+      "</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>\n</ANNOTATION_DOCUMENT>\n", -1);
+    assert_refused (project, video->id, far, map, "far.eaf line 6", "outside video");
+    no_time = write_tmp (dir, "no-time.eaf", EAF_HEAD
+      "  <TIME_ORDER><TIME_SLOT TIME_SLOT_ID=\"t1\" TIME_VALUE=\"100\"/>\n"
+      "  <TIME_SLOT TIME_SLOT_ID=\"t2\"/></TIME_ORDER>\n"
+      "  <TIER TIER_ID=\"gesture\"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a1\" "
+      "TIME_SLOT_REF1=\"t1\" TIME_SLOT_REF2=\"t2\"><ANNOTATION_VALUE>nod</ANNOTATION_VALUE>"
+      "</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>\n</ANNOTATION_DOCUMENT>\n", -1);
+    assert_refused (project, video->id, no_time, map, "no-time.eaf line 6", "has no time");
+    tiny = write_tmp (dir, "tiny.eaf", EAF_HEAD
+      "  <TIME_ORDER><TIME_SLOT TIME_SLOT_ID=\"t1\" TIME_VALUE=\"100\"/>\n"
+      "  <TIME_SLOT TIME_SLOT_ID=\"t2\" TIME_VALUE=\"110\"/></TIME_ORDER>\n"
+      "  <TIER TIER_ID=\"gesture\"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a1\" "
+      "TIME_SLOT_REF1=\"t1\" TIME_SLOT_REF2=\"t2\"><ANNOTATION_VALUE>nod</ANNOTATION_VALUE>"
+      "</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>\n</ANNOTATION_DOCUMENT>\n", -1);
+    assert_refused (project, video->id, tiny, map, "tiny.eaf line 6", "no whole frame");
+    undefined = write_tmp (dir, "undefined.eaf", EAF_HEAD
+      "  <TIER TIER_ID=\"gesture\"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID=\"a1\" "
+      "TIME_SLOT_REF1=\"t1\" TIME_SLOT_REF2=\"t2\"><ANNOTATION_VALUE>nod</ANNOTATION_VALUE>"
+      "</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>\n</ANNOTATION_DOCUMENT>\n", -1);
+    assert_refused (project, video->id, undefined, map, "undefined.eaf line 4",
+                    "is not defined");
+  }
+
+  /* Fuzz: truncations and mutations of a real export never crash; a refusal names the file. */
+  {
+    static const char noise[] = "<>\"=/ &;x\n\t\0T";
+    g_autofree char *contents = NULL;
+    g_autofree char *fuzz = g_build_filename (dir, "fuzz.eaf", NULL);
+    g_autofree char *any = write_tmp (dir, "any.tsv", "*\t*\tB1\n", -1);
+    g_autoptr(GRand) rand = g_rand_new_with_seed (52);
+    gsize length;
+    guint n_ok = 0, n_refused = 0;
+
+    g_assert_true (g_file_get_contents (good, &contents, &length, NULL));
+    for (guint round = 0; round < 400; round++)
+      {
+        g_autofree char *copy = g_memdup2 (contents, length);
+        gsize size = length;
+
+        if (round < 150)
+          size = g_rand_int_range (rand, 0, (gint32) length);
+        else
+          for (guint k = 0, n = g_rand_int_range (rand, 1, 6); k < n; k++)
+            copy[g_rand_int_range (rand, 0, (gint32) length)] =
+              noise[g_rand_int_range (rand, 0, sizeof noise - 1)];
+        g_assert_true (g_file_set_contents (fuzz, copy, size, NULL));
+        if (fidget_dataset_import_eaf (project, video->id, fuzz, any, "fuzz", NULL, &error))
+          n_ok++;
+        else
+          {
+            g_assert_nonnull (error);
+            g_assert_nonnull (strstr (error->message, "fuzz.eaf"));
+            g_clear_error (&error);
+            n_refused++;
+          }
+      }
+    g_test_message ("fuzz: %u imported, %u refused", n_ok, n_refused);
+    g_assert_cmpuint (n_refused, >, 150);
+  }
+}
+
+/* }}} */
+
 static void
 test_clip_package (void)
 {
@@ -397,7 +841,7 @@ test_clip_package (void)
 
   g_assert_true (fidget_dataset_verify_package (out, &n_files, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n_files, ==, 8 + 4 + G_N_ELEMENTS (study_segments));
+  g_assert_cmpuint (n_files, ==, 10 + 4 + G_N_ELEMENTS (study_segments));
 
   /* mmaction2's VideoDataset form: NAME.mp4 LABEL, the file in clips/. */
   train = read_text (out, "train_list_videos.txt");
@@ -424,6 +868,8 @@ test_clip_package (void)
   g_assert_cmpuint (report.n_skipped, ==, G_N_ELEMENTS (study_segments));
   g_assert_true (fidget_dataset_verify_package (out, NULL, NULL, &error));
   g_assert_no_error (error);
+
+  list_round_trip (study, out);
 }
 
 /* }}} */
@@ -1341,6 +1787,8 @@ main (int   argc,
   g_test_add_func ("/dataset/reproducible", test_reproducible);
   g_test_add_func ("/dataset/clip-package", test_clip_package);
   g_test_add_func ("/dataset/untrimmed", test_untrimmed);
+  g_test_add_func ("/dataset/eaf-round-trip", test_eaf_round_trip);
+  g_test_add_func ("/dataset/eaf-refused", test_eaf_refused);
   g_test_add_func ("/dataset/selection", test_selection);
   g_test_add_func ("/dataset/refusals", test_refusals);
   g_test_add_func ("/dataset/round-trip", test_round_trip);
