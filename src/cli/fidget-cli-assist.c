@@ -2,6 +2,10 @@
  *
  *   fidget-cli classify PROJECT --video ID --start F --end F --weights W [--threads N] [--json]
  *   fidget-cli motion PROJECT --video ID [--json]
+ *   fidget-cli prelabel PROJECT --video ID --weights W [--shard i/n] [--threads N] [--json]
+ *   fidget-cli suggestions PROJECT --video ID [--json]
+ *   fidget-cli suggestions accept|reject PROJECT UUID --as NAME
+ *   fidget-cli suggestions fix PROJECT UUID --as NAME [--action CODE] [--start F] [--end F]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +16,9 @@
 #include "fidget-assist.h"
 #include "fidget-cli-private.h"
 #include "fidget-motion.h"
+#include "fidget-content-hash.h"
+#include "fidget-proposals.h"
+#include "fidget-suggestions.h"
 
 /* {{{ classify */
 
@@ -338,7 +345,436 @@ cmd_motion (int    argc,
 
 /* }}} */
 
+/* {{{ prelabel */
+
+static gboolean
+parse_shard (const char *text,
+             int        *index,
+             int        *count)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 i, n;
+
+  if (text == NULL)
+    {
+      *index = 1;
+      *count = 1;
+      return TRUE;
+    }
+  parts = g_strsplit (text, "/", 3);
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_signed (parts[0], 10, 1, G_MAXINT, &i, NULL) ||
+      !g_ascii_string_to_signed (parts[1], 10, 1, G_MAXINT, &n, NULL) || i > n)
+    {
+      fidget_cli_usage_error ("--shard takes i/n with 1 <= i <= n, e.g. 2/4, not “%s”", text);
+      return FALSE;
+    }
+  *index = (int) i;
+  *count = (int) n;
+  return TRUE;
+}
+
+static char *
+scores_json (FidgetTaxonomy               *taxonomy,
+             const FidgetAssistPrediction *prediction)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (int k = 0; k < FIDGET_ASSIST_TOP_K && prediction->top[k] >= 0; k++)
+    {
+      int i = prediction->top[k];
+      const FidgetAction *action = fidget_taxonomy_lookup_action_by_model_index (taxonomy, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "code", action ? action->code : NULL);
+      add_double (builder, "score", prediction->probabilities[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+add_suggestion_json (JsonBuilder            *builder,
+                     const FidgetSuggestion *s)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  json_builder_begin_object (builder);
+  add_string (builder, "uuid", s->uuid);
+  add_int (builder, "video", s->video_id);
+  add_int (builder, "start", s->start_frame);
+  add_int (builder, "end", s->end_frame);
+  add_string (builder, "action", s->action_code);
+  json_builder_set_member_name (builder, "top5");
+  if (json_parser_load_from_data (parser, s->scores_json, -1, NULL))
+    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_builder_add_null_value (builder);
+  add_string (builder, "model", s->model_hash);
+  add_int (builder, "created_us", s->created_us);
+  add_string (builder, "state", fidget_suggestion_state_to_string (s->state));
+  add_string (builder, "decided_by", s->decided_by);
+  add_int (builder, "decided_us", s->decided_us);
+  add_string (builder, "segment", s->segment_uuid);
+  json_builder_end_object (builder);
+}
+
+typedef struct
+{
+  gboolean show;
+  double   from;
+  double   span;
+} Progress;
+
+static void
+prelabel_progress (double   fraction,
+                   gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  if (progress->show)
+    g_printerr ("\r%3.0f %%", 100.0 * (progress->from + progress->span * fraction));
+}
+
+static int
+cmd_prelabel (int    argc,
+              char **argv)
+{
+  g_autofree char *video_text = NULL, *weights = NULL, *threads_text = NULL, *shard_text = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "video", 0, 0, G_OPTION_ARG_STRING, &video_text, "Video id", "ID" },
+    { "weights", 0, 0, G_OPTION_ARG_FILENAME, &weights, "MANet's weights (.safetensors)", "FILE" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard_text,
+      "Only every n-th window, starting with the i-th (1-based), for batch jobs", "i/n" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "Threads (default: one per processor)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(FidgetTaxonomy) taxonomy = NULL;
+  g_autoptr(FidgetManet) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) windows = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_suggestion_free);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *model_hash = NULL;
+  g_autofree double *energy = NULL;
+  Progress progress = { isatty (STDERR_FILENO), 0.0, 0.2 };
+  gint64 video_id, threads = 0, motion_us, n_mine = 0;
+  int shard = 1, n_shards = 1, status = FIDGET_CLI_OK;
+  LoadJob job = { 0 };
+  GThread *loader;
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT",
+                         "Scan a video for model suggestions: candidate windows from its motion, "
+                         "each labelled by MANet. Suggestions are not labels: accept, fix or "
+                         "reject them with “suggestions”. Re-running replaces this model's open "
+                         "suggestions for the video.", entries))
+    return FIDGET_CLI_USAGE;
+  if (argc != 2)
+    return fidget_cli_usage_error ("prelabel takes one PROJECT");
+  if (video_text == NULL)
+    return fidget_cli_usage_error ("prelabel needs --video");
+  if (!fidget_cli_parse_int64 (video_text, "--video", 1, &video_id) ||
+      (threads_text != NULL && !fidget_cli_parse_int64 (threads_text, "--threads", 1, &threads)) ||
+      !parse_shard (shard_text, &shard, &n_shards))
+    return FIDGET_CLI_USAGE;
+  if (threads > 1024)
+    return fidget_cli_usage_error ("--threads is at most 1024");
+  if (weights == NULL)
+    return fidget_cli_usage_error ("prelabel needs --weights FILE.safetensors: %s",
+                                   fidget_assist_weights_help ());
+  if (!g_file_test (weights, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *display = g_filename_display_name (weights);
+
+      g_printerr ("fidget-cli: the weights “%s” do not exist. %s.\n", display,
+                  fidget_assist_weights_help ());
+      return FIDGET_CLI_REFUSED;
+    }
+
+  if (!(project = fidget_cli_open (argv[1], NULL, &status)))
+    return status;
+  video = fidget_project_get_video (project, video_id, &error);
+  if (video == NULL)
+    return fidget_cli_refused (error);
+  path = fidget_project_resolve_video_path (project, video);
+
+  /* The suggestions name the exact weights that made them. */
+  model_hash = fidget_content_hash_file (weights, NULL, NULL, NULL, &error);
+  if (model_hash == NULL)
+    return fidget_cli_refused (error);
+
+  /* Loading the weights overlaps the motion pass. */
+  job.path = weights;
+  job.n_threads = (int) threads;
+  loader = g_thread_new ("fidget-load-weights", load_thread, &job);
+  energy = fidget_motion_energy (path, video->fps_num, video->fps_den, video->frame_count, NULL,
+                                 prelabel_progress, &progress, &error);
+  g_thread_join (loader);
+  model = g_steal_pointer (&job.model);
+  if (model == NULL)
+    {
+      g_autoptr(GError) load_error = g_steal_pointer (&job.error);
+
+      if (progress.show)
+        g_printerr ("\r");
+      g_printerr ("fidget-cli: %s. %s.\n", load_error->message, fidget_assist_weights_help ());
+      return FIDGET_CLI_REFUSED;
+    }
+  if (energy == NULL)
+    {
+      if (progress.show)
+        g_printerr ("\r");
+      return fidget_cli_refused (error);
+    }
+  motion_us = g_get_monotonic_time () - started;
+
+  taxonomy = fidget_taxonomy_new_ma52 ();
+  if (fidget_manet_get_n_classes (model) != (int) fidget_taxonomy_get_n_model_classes (taxonomy))
+    {
+      g_autofree char *display = g_filename_display_name (weights);
+
+      if (progress.show)
+        g_printerr ("\r");
+      g_printerr ("fidget-cli: “%s” classifies into %d classes, not MA-52's %d actions: these "
+                  "are not MANet's MA-52 weights. %s.\n", display,
+                  fidget_manet_get_n_classes (model),
+                  (int) fidget_taxonomy_get_n_model_classes (taxonomy),
+                  fidget_assist_weights_help ());
+      return FIDGET_CLI_REFUSED;
+    }
+
+  windows = fidget_motion_proposals (energy, video->frame_count, video->fps_num, video->fps_den,
+                                     NULL);
+  for (guint w = 0; w < windows->len; w++)
+    if ((int) (w % n_shards) == shard - 1)
+      n_mine++;
+
+  progress.from = 0.2;
+  progress.span = 0.8;
+  for (guint w = 0, done = 0; w < windows->len; w++)
+    {
+      const FidgetProposal *window = &g_array_index (windows, FidgetProposal, w);
+      g_autofree float *clip = NULL;
+      g_autoptr(FidgetAssistPrediction) prediction = NULL;
+      FidgetSuggestion *item;
+      const FidgetAction *action;
+
+      /* Windows are dealt round-robin, so every shard gets a share of the whole video. */
+      if ((int) (w % n_shards) != shard - 1)
+        continue;
+      clip = fidget_assist_prepare_clip (path, video->fps_num, video->fps_den,
+                                         window->start_frame, window->end_frame, NULL, &error);
+      if (clip == NULL ||
+          !(prediction = fidget_assist_predict (model, taxonomy, clip, &error)))
+        {
+          if (progress.show)
+            g_printerr ("\r");
+          return fidget_cli_refused (error);
+        }
+      action = fidget_taxonomy_lookup_action_by_model_index (taxonomy, prediction->top[0]);
+      item = fidget_suggestion_new ();
+      item->start_frame = window->start_frame;
+      item->end_frame = window->end_frame;
+      item->action_code = g_strdup (action ? action->code : NULL);
+      item->scores_json = scores_json (taxonomy, prediction);
+      g_ptr_array_add (items, item);
+      prelabel_progress ((double) ++done / (double) MAX (n_mine, 1), &progress);
+    }
+  if (progress.show)
+    g_printerr ("\r");
+
+  stored = fidget_suggestions_add (project, video->id, model_hash, items,
+                                   n_shards > 1 ? FIDGET_SUGGESTIONS_REPLACE_OPEN_WINDOWS
+                                                : FIDGET_SUGGESTIONS_REPLACE_OPEN,
+                                   &error);
+  if (stored == NULL)
+    return fidget_cli_refused (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      add_int (builder, "video", video->id);
+      add_string (builder, "model", model_hash);
+      add_int (builder, "windows", windows->len);
+      add_int (builder, "shard", shard);
+      add_int (builder, "shards", n_shards);
+      json_builder_set_member_name (builder, "suggestions");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < stored->len; i++)
+        add_suggestion_json (builder, g_ptr_array_index (stored, i));
+      json_builder_end_array (builder);
+      add_double (builder, "motion_ms", motion_us / 1000.0);
+      add_double (builder, "elapsed_ms", (g_get_monotonic_time () - started) / 1000.0);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      fidget_cli_print_json (root);
+      return FIDGET_CLI_OK;
+    }
+  g_print ("%u suggestions for video %" G_GINT64_FORMAT " (%u windows in all, shard %d/%d) "
+           "in %.1f s\n", stored->len, video->id, windows->len, shard, n_shards,
+           (g_get_monotonic_time () - started) / 1e6);
+  return FIDGET_CLI_OK;
+}
+
+/* }}} */
+
+/* {{{ suggestions */
+
+static void
+print_suggestion_line (const FidgetSuggestion *s)
+{
+  g_print ("%s\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", s->uuid,
+           s->start_frame, s->end_frame, s->action_code,
+           fidget_suggestion_state_to_string (s->state), s->decided_by ? s->decided_by : "-");
+}
+
+static int
+cmd_suggestions_decide (int    argc,
+                        char **argv)
+{
+  g_autofree char *actor = NULL, *action = NULL, *start_text = NULL, *end_text = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, "Who decides (an annotator)", "NAME" },
+    { "action", 0, 0, G_OPTION_ARG_STRING, &action, "fix: the right action", "CODE" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &start_text, "fix: the right first frame", "F" },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end_text, "fix: one past the right last frame", "F" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetSegment) segment = NULL;
+  g_autoptr(FidgetSuggestion) decided = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *verb = argv[0];
+  gint64 start = -1, end = -1;
+  gboolean is_fix = g_str_equal (verb, "fix");
+  int status = FIDGET_CLI_OK;
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT UUID",
+                         "Decide on a model suggestion: accept makes it your segment, fix makes "
+                         "it your segment with another action or frames, reject dismisses it.",
+                         entries))
+    return FIDGET_CLI_USAGE;
+  if (argc != 3)
+    return fidget_cli_usage_error ("suggestions %s takes PROJECT and a suggestion's UUID", verb);
+  if (actor == NULL)
+    return fidget_cli_usage_error ("suggestions %s needs --as NAME: a decision is a person's",
+                                   verb);
+  if (!is_fix && (action != NULL || start_text != NULL || end_text != NULL))
+    return fidget_cli_usage_error ("--action, --start and --end belong to suggestions fix");
+  if (is_fix && action == NULL && start_text == NULL && end_text == NULL)
+    return fidget_cli_usage_error ("suggestions fix needs --action, --start or --end");
+  if ((start_text != NULL && !fidget_cli_parse_int64 (start_text, "--start", 0, &start)) ||
+      (end_text != NULL && !fidget_cli_parse_int64 (end_text, "--end", 1, &end)))
+    return FIDGET_CLI_USAGE;
+
+  if (!(project = fidget_cli_open (argv[1], actor, &status)))
+    return status;
+  if (g_str_equal (verb, "accept"))
+    segment = fidget_suggestions_accept (project, argv[2], &error);
+  else if (is_fix)
+    segment = fidget_suggestions_fix (project, argv[2], action, start, end, &error);
+  else if (!fidget_suggestions_reject (project, argv[2], &error))
+    return fidget_cli_refused (error);
+  if (segment == NULL && error != NULL)
+    return fidget_cli_refused (error);
+
+  decided = fidget_suggestions_get (project, argv[2], &error);
+  if (decided == NULL)
+    return fidget_cli_refused (error);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      add_suggestion_json (builder, decided);
+      root = json_builder_get_root (builder);
+      fidget_cli_print_json (root);
+    }
+  else
+    print_suggestion_line (decided);
+  return FIDGET_CLI_OK;
+}
+
+static int
+cmd_suggestions (int    argc,
+                 char **argv)
+{
+  g_autofree char *video_text = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "video", 0, 0, G_OPTION_ARG_STRING, &video_text, "Video id", "ID" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 video_id;
+  int status = FIDGET_CLI_OK;
+
+  if (argc > 1 && (g_str_equal (argv[1], "accept") || g_str_equal (argv[1], "fix") ||
+                   g_str_equal (argv[1], "reject")))
+    return cmd_suggestions_decide (argc - 1, argv + 1);
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT",
+                         "List a video's model suggestions (uuid, start, end, action, state, "
+                         "decided by). Subcommands: accept, fix, reject.", entries))
+    return FIDGET_CLI_USAGE;
+  if (argc != 2)
+    return fidget_cli_usage_error ("suggestions takes one PROJECT");
+  if (video_text == NULL)
+    return fidget_cli_usage_error ("suggestions needs --video");
+  if (!fidget_cli_parse_int64 (video_text, "--video", 1, &video_id))
+    return FIDGET_CLI_USAGE;
+  if (!(project = fidget_cli_open (argv[1], NULL, &status)))
+    return status;
+  if (!(video = fidget_project_get_video (project, video_id, &error)) ||
+      !(list = fidget_suggestions_list (project, video_id, &error)))
+    return fidget_cli_refused (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < list->len; i++)
+        add_suggestion_json (builder, g_ptr_array_index (list, i));
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      fidget_cli_print_json (root);
+      return FIDGET_CLI_OK;
+    }
+  for (guint i = 0; i < list->len; i++)
+    print_suggestion_line (g_ptr_array_index (list, i));
+  return FIDGET_CLI_OK;
+}
+
+/* }}} */
+
 const FidgetCliCommand fidget_cli_assist_commands[] = {
+  { "prelabel", cmd_prelabel,
+    "prelabel PROJECT --video ID --weights W [--shard i/n] [--threads N] [--json]" },
+  { "suggestions", cmd_suggestions,
+    "suggestions PROJECT --video ID [--json]\n"
+    "suggestions accept|reject PROJECT UUID --as NAME [--json]\n"
+    "suggestions fix PROJECT UUID --as NAME [--action CODE] [--start F] [--end F] [--json]" },
   { "classify", cmd_classify,
     "classify PROJECT --video ID --start F --end F --weights W [--threads N] [--json]" },
   { "motion", cmd_motion, "motion PROJECT --video ID [--json]" },

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; files with a smaller one are migrated on open. */
-#define FIDGET_SCHEMA_VERSION 3
+#define FIDGET_SCHEMA_VERSION 4
 
 /* Which fields of a segment fidget_project_update_segment() changes. */
 typedef enum

@@ -215,10 +215,33 @@ static const char schema_v3[] =
   "  PRIMARY KEY (dispute_id, position)"
   ") WITHOUT ROWID;";
 
+/* Version 4: model suggestions. Kept apart from segments so that no count of labels ever sees
+ * them; a person's accept or fix makes a segment and records it here. Scores are the model's
+ * top-5 as JSON. */
+static const char schema_v4[] =
+  "CREATE TABLE suggestion ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  uuid         TEXT NOT NULL UNIQUE,"
+  "  video_id     INTEGER NOT NULL REFERENCES video (id),"
+  "  start_frame  INTEGER NOT NULL CHECK (start_frame >= 0),"
+  "  end_frame    INTEGER NOT NULL CHECK (end_frame > start_frame),"
+  "  action_id    INTEGER NOT NULL REFERENCES action (id),"
+  "  scores       TEXT NOT NULL CHECK (json_valid (scores)),"
+  "  model_hash   TEXT NOT NULL,"
+  "  created_us   INTEGER NOT NULL,"
+  "  state        TEXT NOT NULL DEFAULT 'open' "
+  "                 CHECK (state IN ('open', 'accepted', 'fixed', 'rejected')),"
+  "  decided_by   TEXT,"
+  "  decided_us   INTEGER,"
+  "  segment_uuid TEXT"
+  ");"
+  "CREATE INDEX suggestion_by_video ON suggestion (video_id, start_frame);";
+
 static const char *const steps[] = {
   schema_v1,
   schema_v2,
   schema_v3,
+  schema_v4,
 };
 
 gboolean
