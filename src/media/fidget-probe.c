@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
@@ -1014,6 +1015,90 @@ measure_variable_rate (DecodePass      *pass,
   info->fps_den = 1;
 }
 
+/* An MP4/QuickTime file (ISO base media) is a chain of top-level boxes. Walking their headers
+ * tells a file cut short (a box running past the end) or never finalised (no index box) before
+ * GStreamer opens it: qtdemux in 1.22 sometimes stalls for good on exactly such files. Returns
+ * FALSE with FIDGET_MEDIA_ERROR_TRUNCATED; TRUE for sound files and for anything else. */
+static gboolean
+check_iso_boxes (const char  *path,
+                 const char  *display,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  g_autoptr(GFileInfo) info = NULL;
+  goffset size, offset = 0;
+  gboolean is_iso = FALSE, has_index = FALSE;
+
+  if (stream == NULL)
+    return TRUE;  /* check_file() already said what was wrong, if anything */
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+  if (info == NULL)
+    return TRUE;
+  size = g_file_info_get_size (info);
+
+  while (offset + 8 <= size)
+    {
+      guint8 header[16];
+      gsize n = 0;
+      guint64 box_size;
+      char type[5] = { 0 };
+
+      if (!g_seekable_seek (G_SEEKABLE (stream), offset, G_SEEK_SET, NULL, NULL) ||
+          !g_input_stream_read_all (G_INPUT_STREAM (stream), header, 16, &n, NULL, NULL) || n < 8)
+        return TRUE;
+      memcpy (type, header + 4, 4);
+      for (guint i = 0; i < 4; i++)
+        if (!g_ascii_isprint (type[i]))
+          return TRUE;  /* not a box: not ours to judge */
+      if (offset == 0)
+        {
+          /* Only files that say what they are: ftyp first (or a bare moov/mdat, as old QuickTime). */
+          if (!g_str_equal (type, "ftyp") && !g_str_equal (type, "moov") &&
+              !g_str_equal (type, "mdat") && !g_str_equal (type, "wide"))
+            return TRUE;
+          is_iso = TRUE;
+        }
+      box_size = ((guint64) header[0] << 24) | ((guint64) header[1] << 16) |
+                 ((guint64) header[2] << 8) | header[3];
+      if (box_size == 1)
+        {
+          if (n < 16)
+            break;
+          box_size = 0;
+          for (guint i = 8; i < 16; i++)
+            box_size = (box_size << 8) | header[i];
+          if (box_size < 16)
+            return TRUE;
+        }
+      else if (box_size == 0)
+        box_size = (guint64) (size - offset);  /* runs to the end of the file */
+      else if (box_size < 8)
+        return TRUE;
+
+      if (g_str_equal (type, "moov") || g_str_equal (type, "moof"))
+        has_index = TRUE;
+      if ((guint64) offset + box_size > (guint64) size)
+        {
+          g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_TRUNCATED,
+                       "“%s” is cut short: its “%s” part needs %" G_GUINT64_FORMAT " more bytes "
+                       "than the file has (copy it again from the camera or card)",
+                       display, type, (guint64) offset + box_size - (guint64) size);
+          return FALSE;
+        }
+      offset += (goffset) box_size;
+    }
+
+  if (is_iso && !has_index)
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_TRUNCATED,
+                   "“%s” is incomplete: it has no index (moov), as when a recording is not "
+                   "finalised or a copy stops early", display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 FidgetMediaInfo *
 fidget_probe_file (const char          *path,
                    GCancellable        *cancellable,
@@ -1044,7 +1129,7 @@ fidget_probe_file (const char          *path,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  if (!check_file (path, display, error))
+  if (!check_file (path, display, error) || !check_iso_boxes (path, display, error))
     return NULL;
 
   uri = gst_filename_to_uri (path, &local_error);
