@@ -29,6 +29,11 @@ gboolean       fidget_cli_parse_int64 (const char    *text,
                                        const char    *what,
                                        gint64         min,
                                        gint64        *value);
+gboolean       fidget_cli_segment_changes (const char          *start_text,
+                                           const char          *end_text,
+                                           const char          *action,
+                                           FidgetSegment       *values,
+                                           FidgetSegmentFields *fields);
 /* Opens a project for a command; @actor (may be NULL) must be one of its annotators. On
  * failure prints the reason and sets @status. */
 FidgetProject *fidget_cli_open        (const char    *path,

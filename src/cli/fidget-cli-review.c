@@ -192,23 +192,8 @@ cmd_confirm (int    argc,
     return fidget_cli_usage_error ("confirm takes a PROJECT and a segment UUID");
   if (actor == NULL)
     return need_as ("confirm");
-  if (start_text != NULL)
-    {
-      if (!fidget_cli_parse_int64 (start_text, "--start", 0, &values.start_frame))
-        return FIDGET_CLI_USAGE;
-      fields |= FIDGET_SEGMENT_FIELD_START;
-    }
-  if (end_text != NULL)
-    {
-      if (!fidget_cli_parse_int64 (end_text, "--end", 0, &values.end_frame))
-        return FIDGET_CLI_USAGE;
-      fields |= FIDGET_SEGMENT_FIELD_END;
-    }
-  if (action != NULL)
-    {
-      values.action_code = action;
-      fields |= FIDGET_SEGMENT_FIELD_ACTION;
-    }
+  if (!fidget_cli_segment_changes (start_text, end_text, action, &values, &fields))
+    return FIDGET_CLI_USAGE;
 
   if (!(project = fidget_cli_open (argv[1], actor, &status)))
     return status;
@@ -634,23 +619,8 @@ consensus_edit (int    argc,
                                    mode == 0 ? "one PROJECT" : "a PROJECT and a UUID");
   if (actor == NULL)
     return need_as (names[mode]);
-  if (start_text != NULL)
-    {
-      if (!fidget_cli_parse_int64 (start_text, "--start", 0, &values.start_frame))
-        return FIDGET_CLI_USAGE;
-      fields |= FIDGET_SEGMENT_FIELD_START;
-    }
-  if (end_text != NULL)
-    {
-      if (!fidget_cli_parse_int64 (end_text, "--end", 0, &values.end_frame))
-        return FIDGET_CLI_USAGE;
-      fields |= FIDGET_SEGMENT_FIELD_END;
-    }
-  if (action != NULL)
-    {
-      values.action_code = action;
-      fields |= FIDGET_SEGMENT_FIELD_ACTION;
-    }
+  if (!fidget_cli_segment_changes (start_text, end_text, action, &values, &fields))
+    return FIDGET_CLI_USAGE;
   if (mode == 0 && !parse_video (video_text, &video_id))
     return FIDGET_CLI_USAGE;
   if (mode == 0 && fields != (FIDGET_SEGMENT_FIELD_START | FIDGET_SEGMENT_FIELD_END |

@@ -80,6 +80,35 @@ fidget_cli_parse_int64 (const char *text,
   return TRUE;
 }
 
+/* --start, --end and --action of the commands that change a segment, into @values and
+ * @fields (which the caller may have started). FALSE after printing a usage error. */
+gboolean
+fidget_cli_segment_changes (const char          *start_text,
+                            const char          *end_text,
+                            const char          *action,
+                            FidgetSegment       *values,
+                            FidgetSegmentFields *fields)
+{
+  if (start_text != NULL)
+    {
+      if (!fidget_cli_parse_int64 (start_text, "--start", 0, &values->start_frame))
+        return FALSE;
+      *fields |= FIDGET_SEGMENT_FIELD_START;
+    }
+  if (end_text != NULL)
+    {
+      if (!fidget_cli_parse_int64 (end_text, "--end", 0, &values->end_frame))
+        return FALSE;
+      *fields |= FIDGET_SEGMENT_FIELD_END;
+    }
+  if (action != NULL)
+    {
+      values->action_code = (char *) action;
+      *fields |= FIDGET_SEGMENT_FIELD_ACTION;
+    }
+  return TRUE;
+}
+
 FidgetProject *
 fidget_cli_open (const char  *path,
                  const char  *actor,
@@ -588,23 +617,8 @@ segments_set (int    argc,
     return FIDGET_CLI_USAGE;
   if (argc != 3)
     return fidget_cli_usage_error ("segments set takes a PROJECT and a segment UUID");
-  if (start_text != NULL)
-    {
-      if (!fidget_cli_parse_int64 (start_text, "--start", 0, &values.start_frame))
-        return FIDGET_CLI_USAGE;
-      fields |= FIDGET_SEGMENT_FIELD_START;
-    }
-  if (end_text != NULL)
-    {
-      if (!fidget_cli_parse_int64 (end_text, "--end", 0, &values.end_frame))
-        return FIDGET_CLI_USAGE;
-      fields |= FIDGET_SEGMENT_FIELD_END;
-    }
-  if (action != NULL)
-    {
-      values.action_code = action;
-      fields |= FIDGET_SEGMENT_FIELD_ACTION;
-    }
+  if (!fidget_cli_segment_changes (start_text, end_text, action, &values, &fields))
+    return FIDGET_CLI_USAGE;
   if (emotion_text != NULL)
     {
       if (!fidget_emotion_from_string (emotion_text, &values.emotion))
