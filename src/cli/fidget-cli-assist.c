@@ -43,33 +43,6 @@ load_thread (gpointer data)
 }
 
 static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
 print_prediction (const FidgetVideo            *video,
                   gint64                        start,
                   gint64                        end,
@@ -85,9 +58,9 @@ print_prediction (const FidgetVideo            *video,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      add_int (builder, "video", video->id);
-      add_int (builder, "start", start);
-      add_int (builder, "end", end);
+      fidget_cli_add_int (builder, "video", video->id);
+      fidget_cli_add_int (builder, "start", start);
+      fidget_cli_add_int (builder, "end", end);
       json_builder_set_member_name (builder, "frames");
       json_builder_begin_array (builder);
       for (int i = 0; i < FIDGET_MANET_FRAMES; i++)
@@ -101,11 +74,11 @@ print_prediction (const FidgetVideo            *video,
           const FidgetAction *action = fidget_taxonomy_lookup_action_by_model_index (taxonomy, i);
 
           json_builder_begin_object (builder);
-          add_int (builder, "model_index", i);
-          add_string (builder, "code", action ? action->code : NULL);
-          add_string (builder, "name", action ? action->name : NULL);
-          add_double (builder, "probability", prediction->probabilities[i]);
-          add_double (builder, "logit", prediction->logits[i]);
+          fidget_cli_add_int (builder, "model_index", i);
+          fidget_cli_add_string (builder, "code", action ? action->code : NULL);
+          fidget_cli_add_string (builder, "name", action ? action->name : NULL);
+          fidget_cli_add_double (builder, "probability", prediction->probabilities[i]);
+          fidget_cli_add_double (builder, "logit", prediction->logits[i]);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -116,13 +89,13 @@ print_prediction (const FidgetVideo            *video,
           const FidgetBodyPart *part = fidget_taxonomy_get_body_part (taxonomy, p);
 
           json_builder_begin_object (builder);
-          add_string (builder, "code", part->code);
-          add_string (builder, "name", part->name);
-          add_double (builder, "probability", prediction->body_parts[p]);
+          fidget_cli_add_string (builder, "code", part->code);
+          fidget_cli_add_string (builder, "name", part->name);
+          fidget_cli_add_double (builder, "probability", prediction->body_parts[p]);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      add_double (builder, "elapsed_ms", elapsed_ms);
+      fidget_cli_add_double (builder, "elapsed_ms", elapsed_ms);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       fidget_cli_print_json (root);
@@ -325,9 +298,9 @@ cmd_motion (int    argc,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      add_int (builder, "video", video->id);
-      add_int (builder, "frames", video->frame_count);
-      add_int (builder, "width", FIDGET_MOTION_WIDTH);
+      fidget_cli_add_int (builder, "video", video->id);
+      fidget_cli_add_int (builder, "frames", video->frame_count);
+      fidget_cli_add_int (builder, "width", FIDGET_MOTION_WIDTH);
       json_builder_set_member_name (builder, "energy");
       json_builder_begin_array (builder);
       for (gint64 i = 0; i < video->frame_count; i++)
@@ -388,8 +361,8 @@ scores_json (FidgetTaxonomy               *taxonomy,
       const FidgetAction *action = fidget_taxonomy_lookup_action_by_model_index (taxonomy, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "code", action ? action->code : NULL);
-      add_double (builder, "score", prediction->probabilities[i]);
+      fidget_cli_add_string (builder, "code", action ? action->code : NULL);
+      fidget_cli_add_double (builder, "score", prediction->probabilities[i]);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -404,22 +377,22 @@ add_suggestion_json (JsonBuilder            *builder,
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, "uuid", s->uuid);
-  add_int (builder, "video", s->video_id);
-  add_int (builder, "start", s->start_frame);
-  add_int (builder, "end", s->end_frame);
-  add_string (builder, "action", s->action_code);
+  fidget_cli_add_string (builder, "uuid", s->uuid);
+  fidget_cli_add_int (builder, "video", s->video_id);
+  fidget_cli_add_int (builder, "start", s->start_frame);
+  fidget_cli_add_int (builder, "end", s->end_frame);
+  fidget_cli_add_string (builder, "action", s->action_code);
   json_builder_set_member_name (builder, "top5");
   if (json_parser_load_from_data (parser, s->scores_json, -1, NULL))
     json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
   else
     json_builder_add_null_value (builder);
-  add_string (builder, "model", s->model_hash);
-  add_int (builder, "created_us", s->created_us);
-  add_string (builder, "state", fidget_suggestion_state_to_string (s->state));
-  add_string (builder, "decided_by", s->decided_by);
-  add_int (builder, "decided_us", s->decided_us);
-  add_string (builder, "segment", s->segment_uuid);
+  fidget_cli_add_string (builder, "model", s->model_hash);
+  fidget_cli_add_int (builder, "created_us", s->created_us);
+  fidget_cli_add_string (builder, "state", fidget_suggestion_state_to_string (s->state));
+  fidget_cli_add_string (builder, "decided_by", s->decided_by);
+  fidget_cli_add_int (builder, "decided_us", s->decided_us);
+  fidget_cli_add_string (builder, "segment", s->segment_uuid);
   json_builder_end_object (builder);
 }
 
@@ -606,18 +579,18 @@ cmd_prelabel (int    argc,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      add_int (builder, "video", video->id);
-      add_string (builder, "model", model_hash);
-      add_int (builder, "windows", windows->len);
-      add_int (builder, "shard", shard);
-      add_int (builder, "shards", n_shards);
+      fidget_cli_add_int (builder, "video", video->id);
+      fidget_cli_add_string (builder, "model", model_hash);
+      fidget_cli_add_int (builder, "windows", windows->len);
+      fidget_cli_add_int (builder, "shard", shard);
+      fidget_cli_add_int (builder, "shards", n_shards);
       json_builder_set_member_name (builder, "suggestions");
       json_builder_begin_array (builder);
       for (guint i = 0; i < stored->len; i++)
         add_suggestion_json (builder, g_ptr_array_index (stored, i));
       json_builder_end_array (builder);
-      add_double (builder, "motion_ms", motion_us / 1000.0);
-      add_double (builder, "elapsed_ms", (g_get_monotonic_time () - started) / 1000.0);
+      fidget_cli_add_double (builder, "motion_ms", motion_us / 1000.0);
+      fidget_cli_add_double (builder, "elapsed_ms", (g_get_monotonic_time () - started) / 1000.0);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       fidget_cli_print_json (root);

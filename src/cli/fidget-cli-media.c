@@ -181,12 +181,10 @@ media_bench (int    argc,
                                               fidget_player_get_fps_den (player));
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "video");
-      json_builder_add_string_value (builder, argv[1]);
+      fidget_cli_add_string (builder, "video", argv[1]);
       add_integer (builder, "width", fidget_player_get_width (player));
       add_integer (builder, "height", fidget_player_get_height (player));
-      json_builder_set_member_name (builder, "fps");
-      json_builder_add_string_value (builder, fps);
+      fidget_cli_add_string (builder, "fps", fps);
       add_integer (builder, "frame_count", n);
       add_integer (builder, "steps_forward", forward->len);
       add_integer (builder, "steps_backward", backward->len);

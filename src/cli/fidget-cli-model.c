@@ -184,16 +184,11 @@ cmd_forward (int    argc,
             fidget_taxonomy_lookup_action_by_model_index (taxonomy, top[k]);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "model_index");
-          json_builder_add_int_value (builder, top[k]);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, action ? action->code : NULL);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, action ? action->name : NULL);
-          json_builder_set_member_name (builder, "probability");
-          json_builder_add_double_value (builder, probabilities[top[k]]);
-          json_builder_set_member_name (builder, "logit");
-          json_builder_add_double_value (builder, logits[top[k]]);
+          fidget_cli_add_int (builder, "model_index", top[k]);
+          fidget_cli_add_string (builder, "code", action ? action->code : NULL);
+          fidget_cli_add_string (builder, "name", action ? action->name : NULL);
+          fidget_cli_add_double (builder, "probability", probabilities[top[k]]);
+          fidget_cli_add_double (builder, "logit", logits[top[k]]);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -214,12 +209,9 @@ cmd_forward (int    argc,
                 sum += probabilities[i];
             }
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, part->code);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, part->name);
-          json_builder_set_member_name (builder, "probability");
-          json_builder_add_double_value (builder, sum);
+          fidget_cli_add_string (builder, "code", part->code);
+          fidget_cli_add_string (builder, "name", part->name);
+          fidget_cli_add_double (builder, "probability", sum);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -352,24 +344,15 @@ cmd_bench (int    argc,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "threads");
-      json_builder_add_int_value (builder, fidget_manet_get_n_threads (model));
-      json_builder_set_member_name (builder, "runs");
-      json_builder_add_int_value (builder, runs);
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, size);
-      json_builder_set_member_name (builder, "median_ms");
-      json_builder_add_double_value (builder, median);
-      json_builder_set_member_name (builder, "min_ms");
-      json_builder_add_double_value (builder, times[0]);
-      json_builder_set_member_name (builder, "gflop_per_clip");
-      json_builder_add_double_value (builder, gflop);
-      json_builder_set_member_name (builder, "gflops");
-      json_builder_add_double_value (builder, gflop / (median / 1000.0));
-      json_builder_set_member_name (builder, "peak_rss_mb");
-      json_builder_add_double_value (builder, peak / 1048576.0);
-      json_builder_set_member_name (builder, "weights_mb");
-      json_builder_add_double_value (builder, fidget_manet_get_weight_bytes (model) / 1048576.0);
+      fidget_cli_add_int (builder, "threads", fidget_manet_get_n_threads (model));
+      fidget_cli_add_int (builder, "runs", runs);
+      fidget_cli_add_int (builder, "size", size);
+      fidget_cli_add_double (builder, "median_ms", median);
+      fidget_cli_add_double (builder, "min_ms", times[0]);
+      fidget_cli_add_double (builder, "gflop_per_clip", gflop);
+      fidget_cli_add_double (builder, "gflops", gflop / (median / 1000.0));
+      fidget_cli_add_double (builder, "peak_rss_mb", peak / 1048576.0);
+      fidget_cli_add_double (builder, "weights_mb", fidget_manet_get_weight_bytes (model) / 1048576.0);
       json_builder_set_member_name (builder, "workspace_mb");
       json_builder_add_double_value (builder,
                                      fidget_manet_get_workspace_bytes (model) / 1048576.0);

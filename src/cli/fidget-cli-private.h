@@ -40,6 +40,22 @@ FidgetProject *fidget_cli_open        (const char    *path,
                                        const char    *actor,
                                        int           *status);
 void           fidget_cli_print_json  (JsonNode      *node);
+/* One JSON member of each kind, for the commands' --json output. */
+void           fidget_cli_add_int            (JsonBuilder *builder,
+                                              const char  *name,
+                                              gint64       value);
+void           fidget_cli_add_string         (JsonBuilder *builder,
+                                              const char  *name,
+                                              const char  *value);
+void           fidget_cli_add_string_or_null (JsonBuilder *builder,
+                                              const char  *name,
+                                              const char  *value);
+void           fidget_cli_add_boolean        (JsonBuilder *builder,
+                                              const char  *name,
+                                              gboolean     value);
+void           fidget_cli_add_double         (JsonBuilder *builder,
+                                              const char  *name,
+                                              double       value);
 
 int            fidget_cli_demo        (int            argc,
                                        char         **argv);

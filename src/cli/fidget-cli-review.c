@@ -18,36 +18,6 @@
 
 /* {{{ Helpers */
 
-static void
-member_int (JsonBuilder *builder,
-            const char  *name,
-            gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-member_string (JsonBuilder *builder,
-               const char  *name,
-               const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-member_boolean (JsonBuilder *builder,
-                const char  *name,
-                gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
 /* Undefined kappas (nothing to compare, or one category only) are null. */
 static void
 member_kappa (JsonBuilder *builder,
@@ -354,17 +324,17 @@ build_dispute (JsonBuilder   *builder,
                FidgetDispute *dispute)
 {
   json_builder_begin_object (builder);
-  member_int (builder, "id", dispute->id);
-  member_string (builder, "uuid", dispute->uuid);
-  member_int (builder, "video", dispute->video_id);
-  member_string (builder, "kind", fidget_dispute_kind_to_string (dispute->kind));
-  member_int (builder, "start", dispute->start_frame);
-  member_int (builder, "end", dispute->end_frame);
-  member_boolean (builder, "resolved", dispute->resolved);
-  member_string (builder, "resolution", dispute->resolution);
-  member_string (builder, "chosen", dispute->chosen_uuid);
-  member_string (builder, "consensus", dispute->consensus_uuid);
-  member_string (builder, "resolved_by", dispute->resolved_by);
+  fidget_cli_add_int (builder, "id", dispute->id);
+  fidget_cli_add_string_or_null (builder, "uuid", dispute->uuid);
+  fidget_cli_add_int (builder, "video", dispute->video_id);
+  fidget_cli_add_string_or_null (builder, "kind", fidget_dispute_kind_to_string (dispute->kind));
+  fidget_cli_add_int (builder, "start", dispute->start_frame);
+  fidget_cli_add_int (builder, "end", dispute->end_frame);
+  fidget_cli_add_boolean (builder, "resolved", dispute->resolved);
+  fidget_cli_add_string_or_null (builder, "resolution", dispute->resolution);
+  fidget_cli_add_string_or_null (builder, "chosen", dispute->chosen_uuid);
+  fidget_cli_add_string_or_null (builder, "consensus", dispute->consensus_uuid);
+  fidget_cli_add_string_or_null (builder, "resolved_by", dispute->resolved_by);
   json_builder_set_member_name (builder, "versions");
   json_builder_begin_array (builder);
   for (guint i = 0; i < dispute->versions->len; i++)
@@ -372,14 +342,14 @@ build_dispute (JsonBuilder   *builder,
       FidgetDisputeVersion *v = g_ptr_array_index (dispute->versions, i);
 
       json_builder_begin_object (builder);
-      member_string (builder, "uuid", v->uuid);
-      member_string (builder, "annotator", v->annotator);
-      member_string (builder, "kind", v->kind);
-      member_string (builder, "action", v->action_code);
+      fidget_cli_add_string_or_null (builder, "uuid", v->uuid);
+      fidget_cli_add_string_or_null (builder, "annotator", v->annotator);
+      fidget_cli_add_string_or_null (builder, "kind", v->kind);
+      fidget_cli_add_string_or_null (builder, "action", v->action_code);
       if (v->action_code != NULL)
         {
-          member_int (builder, "start", v->start_frame);
-          member_int (builder, "end", v->end_frame);
+          fidget_cli_add_int (builder, "start", v->start_frame);
+          fidget_cli_add_int (builder, "end", v->end_frame);
         }
       json_builder_end_object (builder);
     }
@@ -566,11 +536,11 @@ consensus_list (int    argc,
           FidgetSegment *s = g_ptr_array_index (list, i);
 
           json_builder_begin_object (builder);
-          member_string (builder, "uuid", s->uuid);
-          member_int (builder, "video", s->video_id);
-          member_int (builder, "start", s->start_frame);
-          member_int (builder, "end", s->end_frame);
-          member_string (builder, "action", s->action_code);
+          fidget_cli_add_string_or_null (builder, "uuid", s->uuid);
+          fidget_cli_add_int (builder, "video", s->video_id);
+          fidget_cli_add_int (builder, "start", s->start_frame);
+          fidget_cli_add_int (builder, "end", s->end_frame);
+          fidget_cli_add_string_or_null (builder, "action", s->action_code);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -740,9 +710,9 @@ build_status (JsonBuilder        *builder,
               FidgetReviewStatus *s)
 {
   json_builder_begin_object (builder);
-  member_int (builder, "video", s->video_id);
-  member_string (builder, "state", fidget_review_state_to_string (s->state));
-  member_string (builder, "primary", s->primary);
+  fidget_cli_add_int (builder, "video", s->video_id);
+  fidget_cli_add_string_or_null (builder, "state", fidget_review_state_to_string (s->state));
+  fidget_cli_add_string_or_null (builder, "primary", s->primary);
   json_builder_set_member_name (builder, "checkers");
   json_builder_begin_array (builder);
   for (guint i = 0; i < s->checkers->len; i++)
@@ -750,20 +720,20 @@ build_status (JsonBuilder        *builder,
       FidgetReviewChecker *c = g_ptr_array_index (s->checkers, i);
 
       json_builder_begin_object (builder);
-      member_string (builder, "name", c->name);
-      member_boolean (builder, "submitted", c->submitted);
-      member_int (builder, "decisions", c->n_decisions);
-      member_int (builder, "added", c->n_added);
+      fidget_cli_add_string_or_null (builder, "name", c->name);
+      fidget_cli_add_boolean (builder, "submitted", c->submitted);
+      fidget_cli_add_int (builder, "decisions", c->n_decisions);
+      fidget_cli_add_int (builder, "added", c->n_added);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  member_string (builder, "reviewer", s->reviewer);
-  member_int (builder, "round", s->round);
-  member_int (builder, "segments", s->n_segments);
-  member_int (builder, "confirmed", s->n_confirmed);
-  member_int (builder, "disputes", s->n_disputes);
-  member_int (builder, "open_disputes", s->n_open_disputes);
-  member_int (builder, "consensus", s->n_consensus);
+  fidget_cli_add_string_or_null (builder, "reviewer", s->reviewer);
+  fidget_cli_add_int (builder, "round", s->round);
+  fidget_cli_add_int (builder, "segments", s->n_segments);
+  fidget_cli_add_int (builder, "confirmed", s->n_confirmed);
+  fidget_cli_add_int (builder, "disputes", s->n_disputes);
+  fidget_cli_add_int (builder, "open_disputes", s->n_open_disputes);
+  fidget_cli_add_int (builder, "consensus", s->n_consensus);
   json_builder_end_object (builder);
 }
 
@@ -865,8 +835,8 @@ build_classes (JsonBuilder *builder,
       FidgetAgreementClass *cls = g_ptr_array_index (classes, i);
 
       json_builder_begin_object (builder);
-      member_string (builder, "code", cls->code);
-      member_int (builder, "segments", cls->segments);
+      fidget_cli_add_string_or_null (builder, "code", cls->code);
+      fidget_cli_add_int (builder, "segments", cls->segments);
       member_kappa (builder, "cohen_kappa", cls->cohen_kappa);
       member_kappa (builder, "fleiss_kappa", cls->fleiss_kappa);
       member_kappa (builder, "time_slice_kappa", cls->time_slice_kappa);
@@ -955,7 +925,7 @@ cmd_agreement (int    argc,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      member_int (builder, "videos", report->videos);
+      fidget_cli_add_int (builder, "videos", report->videos);
       json_builder_set_member_name (builder, "raters");
       json_builder_begin_array (builder);
       for (guint i = 0; i < report->raters->len; i++)
@@ -968,11 +938,11 @@ cmd_agreement (int    argc,
           FidgetAgreementPair *pair = g_ptr_array_index (report->pairs, i);
 
           json_builder_begin_object (builder);
-          member_string (builder, "a", pair->a);
-          member_string (builder, "b", pair->b);
-          member_int (builder, "videos", pair->videos);
-          member_int (builder, "matched", pair->matched);
-          member_int (builder, "unmatched", pair->unmatched);
+          fidget_cli_add_string_or_null (builder, "a", pair->a);
+          fidget_cli_add_string_or_null (builder, "b", pair->b);
+          fidget_cli_add_int (builder, "videos", pair->videos);
+          fidget_cli_add_int (builder, "matched", pair->matched);
+          fidget_cli_add_int (builder, "unmatched", pair->unmatched);
           member_kappa (builder, "cohen_kappa", pair->cohen_kappa);
           member_kappa (builder, "cohen_kappa_matched", pair->cohen_kappa_matched);
           member_kappa (builder, "body_part_kappa", pair->body_part_kappa);
@@ -981,8 +951,8 @@ cmd_agreement (int    argc,
         }
       json_builder_end_array (builder);
       member_kappa (builder, "fleiss_kappa", report->fleiss_kappa);
-      member_int (builder, "fleiss_units", (gint64) report->fleiss_units);
-      member_int (builder, "fleiss_videos", report->fleiss_videos);
+      fidget_cli_add_int (builder, "fleiss_units", (gint64) report->fleiss_units);
+      fidget_cli_add_int (builder, "fleiss_videos", report->fleiss_videos);
       member_kappa (builder, "fleiss_time_slice_kappa", report->fleiss_time_slice_kappa);
       build_classes (builder, "body_parts", report->body_parts);
       build_classes (builder, "actions", report->actions);

@@ -149,8 +149,8 @@ fidget_cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static void
-add_int (JsonBuilder *builder,
+void
+fidget_cli_add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
 {
@@ -158,8 +158,8 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
-static void
-add_string (JsonBuilder *builder,
+void
+fidget_cli_add_string (JsonBuilder *builder,
             const char  *name,
             const char  *value)
 {
@@ -167,8 +167,8 @@ add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-static void
-add_boolean (JsonBuilder *builder,
+void
+fidget_cli_add_boolean (JsonBuilder *builder,
              const char  *name,
              gboolean     value)
 {
@@ -176,8 +176,8 @@ add_boolean (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, value);
 }
 
-static void
-add_double (JsonBuilder *builder,
+void
+fidget_cli_add_double (JsonBuilder *builder,
             const char  *name,
             double       value)
 {
@@ -185,8 +185,8 @@ add_double (JsonBuilder *builder,
   json_builder_add_double_value (builder, value);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
+void
+fidget_cli_add_string_or_null (JsonBuilder *builder,
                     const char  *name,
                     const char  *value)
 {
@@ -341,18 +341,18 @@ cmd_videos (int    argc,
           g_autofree char *fps = g_strdup_printf ("%d/%d", video->fps_num, video->fps_den);
 
           json_builder_begin_object (builder);
-          add_int (builder, "id", video->id);
-          add_string (builder, "uuid", video->uuid);
-          add_string (builder, "path", video->path);
-          add_string_or_null (builder, "participant", video->participant_code);
-          add_int (builder, "width", video->width);
-          add_int (builder, "height", video->height);
-          add_string (builder, "fps", fps);
-          add_int (builder, "frame_count", video->frame_count);
-          add_double (builder, "duration_s", video->duration_ns / 1e9);
-          add_string_or_null (builder, "codec", video->video_codec);
-          add_boolean (builder, "has_audio", video->has_audio);
-          add_string (builder, "content_hash", video->content_hash);
+          fidget_cli_add_int (builder, "id", video->id);
+          fidget_cli_add_string (builder, "uuid", video->uuid);
+          fidget_cli_add_string (builder, "path", video->path);
+          fidget_cli_add_string_or_null (builder, "participant", video->participant_code);
+          fidget_cli_add_int (builder, "width", video->width);
+          fidget_cli_add_int (builder, "height", video->height);
+          fidget_cli_add_string (builder, "fps", fps);
+          fidget_cli_add_int (builder, "frame_count", video->frame_count);
+          fidget_cli_add_double (builder, "duration_s", video->duration_ns / 1e9);
+          fidget_cli_add_string_or_null (builder, "codec", video->video_codec);
+          fidget_cli_add_boolean (builder, "has_audio", video->has_audio);
+          fidget_cli_add_string (builder, "content_hash", video->content_hash);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -427,9 +427,9 @@ cmd_annotators (int    argc,
           FidgetAnnotator *annotator = g_ptr_array_index (list, i);
 
           json_builder_begin_object (builder);
-          add_int (builder, "id", annotator->id);
-          add_string (builder, "uuid", annotator->uuid);
-          add_string (builder, "name", annotator->name);
+          fidget_cli_add_int (builder, "id", annotator->id);
+          fidget_cli_add_string (builder, "uuid", annotator->uuid);
+          fidget_cli_add_string (builder, "name", annotator->name);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -458,15 +458,15 @@ print_segments_json (GPtrArray *list)
       FidgetSegment *segment = g_ptr_array_index (list, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "uuid", segment->uuid);
-      add_int (builder, "video", segment->video_id);
-      add_string (builder, "annotator", segment->annotator_name);
-      add_int (builder, "start", segment->start_frame);
-      add_int (builder, "end", segment->end_frame);
-      add_string (builder, "action", segment->action_code);
-      add_string_or_null (builder, "emotion", fidget_emotion_to_string (segment->emotion));
-      add_string (builder, "note", segment->note ? segment->note : "");
-      add_boolean (builder, "flagged", segment->flagged);
+      fidget_cli_add_string (builder, "uuid", segment->uuid);
+      fidget_cli_add_int (builder, "video", segment->video_id);
+      fidget_cli_add_string (builder, "annotator", segment->annotator_name);
+      fidget_cli_add_int (builder, "start", segment->start_frame);
+      fidget_cli_add_int (builder, "end", segment->end_frame);
+      fidget_cli_add_string (builder, "action", segment->action_code);
+      fidget_cli_add_string_or_null (builder, "emotion", fidget_emotion_to_string (segment->emotion));
+      fidget_cli_add_string (builder, "note", segment->note ? segment->note : "");
+      fidget_cli_add_boolean (builder, "flagged", segment->flagged);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -774,10 +774,10 @@ cmd_taxonomy (int    argc,
           const FidgetBodyPart *part = fidget_taxonomy_get_body_part (taxonomy, i);
 
           json_builder_begin_object (builder);
-          add_string (builder, "code", part->code);
-          add_string (builder, "name", part->name);
-          add_int (builder, "index", part->index);
-          add_string (builder, "color", part->color);
+          fidget_cli_add_string (builder, "code", part->code);
+          fidget_cli_add_string (builder, "name", part->name);
+          fidget_cli_add_int (builder, "index", part->index);
+          fidget_cli_add_string (builder, "color", part->color);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -788,15 +788,15 @@ cmd_taxonomy (int    argc,
           const FidgetAction *action = fidget_taxonomy_get_action (taxonomy, i);
 
           json_builder_begin_object (builder);
-          add_string (builder, "code", action->code);
-          add_string (builder, "name", action->name);
-          add_string (builder, "body_part", action->body_part->code);
+          fidget_cli_add_string (builder, "code", action->code);
+          fidget_cli_add_string (builder, "name", action->name);
+          fidget_cli_add_string (builder, "body_part", action->body_part->code);
           json_builder_set_member_name (builder, "model_index");
           if (action->model_index >= 0)
             json_builder_add_int_value (builder, action->model_index);
           else
             json_builder_add_null_value (builder);
-          add_string (builder, "description", action->description);
+          fidget_cli_add_string (builder, "description", action->description);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
