@@ -73,5 +73,6 @@ extern const FidgetCliCommand fidget_cli_model_commands[];
 extern const FidgetCliCommand fidget_cli_review_commands[];
 extern const FidgetCliCommand fidget_cli_dataset_commands[];
 extern const FidgetCliCommand fidget_cli_assist_commands[];
+extern const FidgetCliCommand fidget_cli_package_commands[];
 
 G_END_DECLS

@@ -917,6 +917,7 @@ static const FidgetCliCommand *const command_tables[] = {
   fidget_cli_review_commands,
   fidget_cli_dataset_commands,
   fidget_cli_assist_commands,
+  fidget_cli_package_commands,
 };
 
 static void
