@@ -22,6 +22,7 @@ struct _FidgetActionPicker
   GtkBox         *suggestions;
   GtkWidget      *suggestions_placeholder;
   GtkBox         *suggestion_buttons;
+  GStrv           suggested;     /* the codes shown there, or NULL */
   GStrv           recent;
   char           *query;      /* casefolded */
 };
@@ -326,24 +327,89 @@ fidget_action_picker_set_suggestions (FidgetActionPicker *self,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestion_buttons))) != NULL)
     gtk_box_remove (self->suggestion_buttons, child);
+  g_clear_pointer (&self->suggested, g_strfreev);
 
+  /* One row each: the code and name, and a bar as long as the probability, so that a clear
+   * winner and a toss-up look different at a glance. */
   for (guint i = 0; codes != NULL && codes[i] != NULL && i < 5; i++)
     {
-      g_autofree char *label = NULL;
-      GtkWidget *button;
+      const FidgetAction *action = self->taxonomy != NULL
+                                   ? fidget_taxonomy_lookup_action (self->taxonomy, codes[i])
+                                   : NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *percent = NULL;
+      GtkWidget *button = gtk_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *label, *bar, *value;
 
-      if (probabilities != NULL)
-        label = g_strdup_printf ("%s %.0f%%", codes[i], probabilities[i] * 100.0);
-      else
-        label = g_strdup (codes[i]);
-      button = gtk_button_new_with_label (label);
+      text = g_strdup_printf ("%s  %s", codes[i],
+                              action != NULL ? fidget_taxonomy_translate (action->name) : "");
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 22);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+      bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
+                               probabilities != NULL ? CLAMP (probabilities[i], 0.0, 1.0) : 0.0);
+      /* No low/high colours: a probability is not a gauge with a good and a bad end. */
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+      gtk_widget_set_hexpand (bar, TRUE);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (bar, 80, -1);
+      percent = probabilities != NULL ? g_strdup_printf ("%.0f %%", probabilities[i] * 100.0)
+                                      : g_strdup ("");
+      value = gtk_label_new (percent);
+      gtk_label_set_width_chars (GTK_LABEL (value), 5);
+      gtk_label_set_xalign (GTK_LABEL (value), 1);
+      gtk_widget_add_css_class (value, "numeric");
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), bar);
+      gtk_box_append (GTK_BOX (box), value);
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, text);
       g_object_set_data_full (G_OBJECT (button), "fidget-code", g_strdup (codes[i]), g_free);
       g_signal_connect (button, "clicked", G_CALLBACK (on_suggestion_clicked), self);
       gtk_box_append (self->suggestion_buttons, button);
       n++;
     }
+  if (n > 0)
+    {
+      self->suggested = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        self->suggested[i] = g_strdup (codes[i]);
+    }
   gtk_widget_set_visible (self->suggestions_placeholder, n == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->suggestion_buttons), n > 0);
+}
+
+void
+fidget_action_picker_set_suggestions_note (FidgetActionPicker *self,
+                                           const char         *note)
+{
+  g_return_if_fail (FIDGET_IS_ACTION_PICKER (self));
+
+  gtk_label_set_text (GTK_LABEL (self->suggestions_placeholder),
+                      note != NULL ? note : _("No model suggestions for this segment yet."));
+}
+
+const char *
+fidget_action_picker_get_suggestions_note (FidgetActionPicker *self)
+{
+  g_return_val_if_fail (FIDGET_IS_ACTION_PICKER (self), NULL);
+
+  return gtk_label_get_text (GTK_LABEL (self->suggestions_placeholder));
+}
+
+const char * const *
+fidget_action_picker_get_suggested_codes (FidgetActionPicker *self)
+{
+  g_return_val_if_fail (FIDGET_IS_ACTION_PICKER (self), NULL);
+
+  return (const char * const *) self->suggested;
 }
 
 void
@@ -419,6 +485,7 @@ fidget_action_picker_finalize (GObject *object)
 
   g_clear_pointer (&self->recent, g_strfreev);
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->suggested, g_strfreev);
 
   G_OBJECT_CLASS (fidget_action_picker_parent_class)->finalize (object);
 }
@@ -466,7 +533,9 @@ fidget_action_picker_init (FidgetActionPicker *self)
   gtk_label_set_xalign (GTK_LABEL (self->suggestions_placeholder), 0);
   gtk_widget_add_css_class (self->suggestions_placeholder, "dim-label");
   gtk_widget_add_css_class (self->suggestions_placeholder, "caption");
-  self->suggestion_buttons = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4));
+  self->suggestion_buttons = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
+  gtk_label_set_wrap (GTK_LABEL (self->suggestions_placeholder), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->suggestions_placeholder), 40);
   gtk_widget_set_visible (GTK_WIDGET (self->suggestion_buttons), FALSE);
   gtk_box_append (self->suggestions, heading);
   gtk_box_append (self->suggestions, self->suggestions_placeholder);

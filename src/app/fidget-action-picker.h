@@ -27,6 +27,15 @@ void        fidget_action_picker_set_suggestions (FidgetActionPicker *self,
                                                   const char * const *codes,
                                                   const double       *probabilities);
 
+/* What the slot says while it has no suggestions (why, or that they are on their way); NULL
+ * for the default. */
+void        fidget_action_picker_set_suggestions_note (FidgetActionPicker *self,
+                                                       const char         *note);
+const char *fidget_action_picker_get_suggestions_note (FidgetActionPicker *self);
+/* The codes in the slot, most probable first, or NULL when it is empty. */
+const char * const *
+            fidget_action_picker_get_suggested_codes  (FidgetActionPicker *self);
+
 /* Clears the search and shows the picker, the search entry focused. */
 void        fidget_action_picker_present         (FidgetActionPicker *self);
 

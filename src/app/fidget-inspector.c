@@ -164,16 +164,18 @@ fidget_inspector_commit (FidgetInspector     *self,
 {
   g_autoptr(FidgetSegment) updated = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
 
   if (self->updating || self->segment == NULL || self->project == NULL || !self->editable)
     return;
 
-  updated = fidget_project_update_segment (self->project, self->segment->uuid, values, fields,
-                                           &error);
+  /* A copy: the store's change signal reaches the workspace, which hands this inspector a
+   * fresh segment (freeing the old one) before the store is done with the identifier. */
+  uuid = g_strdup (self->segment->uuid);
+  updated = fidget_project_update_segment (self->project, uuid, values, fields, &error);
   if (updated == NULL)
     {
-      g_autoptr(FidgetSegment) stored = fidget_project_get_segment (self->project,
-                                                                     self->segment->uuid, NULL);
+      g_autoptr(FidgetSegment) stored = fidget_project_get_segment (self->project, uuid, NULL);
 
       if (stored != NULL)
         {

@@ -12,7 +12,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FidgetPreferences, fidget_preferences, FIDGET, PREFERENCES, AdwPreferencesWindow)
 
-/* Returns NULL when the settings schema is not installed. */
-FidgetPreferences *fidget_preferences_new (GtkWindow *parent);
+/* Returns NULL when the settings schema is not installed. The weights row is for the project
+ * of @parent when it is a FidgetWindow with a project open. */
+FidgetPreferences *fidget_preferences_new              (GtkWindow         *parent);
+
+/* For tests: the row that shows the project's weights. */
+AdwActionRow      *fidget_preferences_get_weights_row  (FidgetPreferences *self);
+
+/* Where MANet's weights come from and how to convert them, in the app's words (newly
+ * allocated). */
+char              *fidget_preferences_weights_help     (void);
 
 G_END_DECLS

@@ -34,3 +34,42 @@ fidget_settings_new (void)
 
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+char *
+fidget_settings_get_weights (GSettings  *settings,
+                             const char *project_uuid)
+{
+  g_autoptr(GVariant) map = NULL;
+  const char *path = NULL;
+
+  if (settings == NULL || project_uuid == NULL)
+    return NULL;
+  map = g_settings_get_value (settings, "model-weights");
+  if (!g_variant_lookup (map, project_uuid, "&s", &path) || path[0] == '\0')
+    return NULL;
+  return g_strdup (path);
+}
+
+void
+fidget_settings_set_weights (GSettings  *settings,
+                             const char *project_uuid,
+                             const char *path)
+{
+  g_autoptr(GVariant) map = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key, *value;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (project_uuid != NULL);
+
+  map = g_settings_get_value (settings, "model-weights");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, map);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (g_strcmp0 (key, project_uuid) != 0)
+      g_variant_builder_add (&builder, "{ss}", key, value);
+  if (path != NULL && path[0] != '\0')
+    g_variant_builder_add (&builder, "{ss}", project_uuid, path);
+  g_settings_set_value (settings, "model-weights", g_variant_builder_end (&builder));
+}

@@ -62,6 +62,8 @@ guint    fidget_timeline_get_lane_rows     (FidgetTimeline    *self,
 gboolean fidget_timeline_get_segment_rect  (FidgetTimeline    *self,
                                             const char        *uuid,
                                             graphene_rect_t   *rect);
+/* Frames in the motion strip (0 when it is empty). */
+gsize    fidget_timeline_get_motion_count  (FidgetTimeline    *self);
 /* How many segments the last snapshot drew, and how many labels. */
 guint    fidget_timeline_get_drawn_count   (FidgetTimeline    *self,
                                             guint             *labels);

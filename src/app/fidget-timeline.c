@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include <json-glib/json-glib.h>
+
 #include "fidget-format.h"
 #include "fidget-player.h"
 #include "fidget-timeline-private.h"
@@ -22,6 +24,7 @@ typedef struct
 {
   char     *uuid;
   char     *code;
+  char     *label;     /* drawn instead of the code when set (a suggestion's score) */
   gint64    start;
   gint64    end;
   GdkRGBA   color;
@@ -116,6 +119,7 @@ item_clear (gpointer data)
 
   g_clear_pointer (&item->uuid, g_free);
   g_clear_pointer (&item->code, g_free);
+  g_clear_pointer (&item->label, g_free);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -513,6 +517,69 @@ fidget_timeline_set_segments (FidgetTimeline     *self,
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The model's top score, from a suggestion's [{"code":..., "score":...}, ...]. */
+static double
+top_score (const char *scores_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonArray *array;
+
+  if (scores_json == NULL || !json_parser_load_from_data (parser, scores_json, -1, NULL))
+    return -1.0;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return -1.0;
+  array = json_node_get_array (root);
+  if (json_array_get_length (array) == 0 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, 0)))
+    return -1.0;
+  return json_object_get_double_member_with_default (
+    json_node_get_object (json_array_get_element (array, 0)), "score", -1.0);
+}
+
+void
+fidget_timeline_set_suggestions (FidgetTimeline *self,
+                                 GPtrArray      *suggestions)
+{
+  Lane *l;
+
+  g_return_if_fail (FIDGET_IS_TIMELINE (self));
+
+  l = &self->lanes[FIDGET_TIMELINE_LANE_SUGGESTIONS];
+  g_array_set_size (l->items, 0);
+  for (guint i = 0; suggestions != NULL && i < suggestions->len; i++)
+    {
+      const FidgetSuggestion *suggestion = g_ptr_array_index (suggestions, i);
+      Item item = { 0 };
+      double score;
+
+      if (suggestion->state != FIDGET_SUGGESTION_OPEN)
+        continue;
+      score = top_score (suggestion->scores_json);
+      item.uuid = g_strdup (suggestion->uuid);
+      item.code = g_strdup (suggestion->action_code);
+      /* Whole percents: few distinct labels, each laid out once. */
+      if (score >= 0.0 && suggestion->action_code != NULL)
+        item.label = g_strdup_printf ("%s %.0f%%", suggestion->action_code, 100.0 * score);
+      item.start = suggestion->start_frame;
+      item.end = MAX (suggestion->end_frame, suggestion->start_frame + 1);
+      item.color = color_for_action (self, suggestion->action_code);
+      g_array_append_val (l->items, item);
+    }
+  lane_stack (l);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gsize
+fidget_timeline_get_motion_count (FidgetTimeline *self)
+{
+  g_return_val_if_fail (FIDGET_IS_TIMELINE (self), 0);
+
+  return self->n_motion;
 }
 
 void
@@ -982,6 +1049,15 @@ draw_lane (FidgetTimeline     *self,
           PangoLayout *layout = label_layout (self, item->code);
           int lw, lh;
 
+          /* A suggestion shows its score where there is room for it. */
+          if (item->label != NULL)
+            {
+              PangoLayout *long_layout = label_layout (self, item->label);
+
+              pango_layout_get_pixel_size (long_layout, &lw, &lh);
+              if (rect.size.width >= lw + 6)
+                layout = long_layout;
+            }
           pango_layout_get_pixel_size (layout, &lw, &lh);
           if (rect.size.width >= lw + 6)
             {

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "fidget-records.h"
+#include "fidget-suggestions.h"
 #include "fidget-taxonomy.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,10 @@ void         fidget_timeline_set_lane_visible (FidgetTimeline     *self,
                                                gboolean            visible);
 gboolean     fidget_timeline_get_lane_visible (FidgetTimeline     *self,
                                                FidgetTimelineLane  lane);
+/* @suggestions: FidgetSuggestion; the open ones are drawn on the suggestions lane, labelled
+ * with the action code and the model's score. NULL empties the lane. */
+void         fidget_timeline_set_suggestions  (FidgetTimeline     *self,
+                                               GPtrArray          *suggestions);
 /* One value in [0, 1] a frame, or NULL to clear the strip. */
 void         fidget_timeline_set_motion       (FidgetTimeline     *self,
                                                const float        *values,

@@ -5,12 +5,14 @@
 #pragma once
 
 #include "fidget-import-dialog.h"
+#include "fidget-review-agreement.h"
+#include "fidget-review-bar.h"
 #include "fidget-window.h"
 #include "fidget-workspace.h"
 
 G_BEGIN_DECLS
 
-/* "welcome", "project" (the video list) or "workspace" */
+/* "welcome", "project" (the video list), "workspace" or "agreement" */
 const char     *fidget_window_get_page_name      (FidgetWindow *self);
 /* "videos" or "empty", what the project page shows */
 const char     *fidget_window_get_project_page_name (FidgetWindow *self);
@@ -20,5 +22,11 @@ GtkLabel       *fidget_window_get_videos_summary (FidgetWindow *self);
 FidgetWorkspace *fidget_window_get_workspace     (FidgetWindow *self);
 /* The import dialog last opened, while it is open. */
 FidgetImportDialog *fidget_window_get_import_dialog (FidgetWindow *self);
+/* "Waiting for You": the videos where it is the annotator's turn (video_list has the rest). */
+GtkListBox     *fidget_window_get_waiting_list   (FidgetWindow *self);
+FidgetReviewBar *fidget_window_get_review_bar    (FidgetWindow *self);
+FidgetReviewAgreement *fidget_window_get_agreement (FidgetWindow *self);
+/* The window's capture controller that hands keys to the review bar first. */
+GtkEventController *fidget_window_get_review_key_controller (FidgetWindow *self);
 
 G_END_DECLS

@@ -8,9 +8,13 @@
 
 #include "fidget-application.h"
 #include "fidget-error.h"
+#include "fidget-export-dialog.h"
 #include "fidget-format.h"
 #include "fidget-import-dialog.h"
+#include "fidget-package-dialog.h"
 #include "fidget-preferences.h"
+#include "fidget-review-agreement.h"
+#include "fidget-review-bar.h"
 #include "fidget-review.h"
 #include "fidget-settings.h"
 #include "fidget-window-private.h"
@@ -29,6 +33,9 @@ struct _FidgetWindow
 
   guint                 save_position_id;
   FidgetImportDialog   *import_dialog;
+  gulong                changed_id;
+  guint                 reload_id;
+  GtkEventController   *review_keys;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -36,6 +43,11 @@ struct _FidgetWindow
   GtkStack             *project_stack;
   GtkListBox           *video_list;
   GtkLabel             *videos_summary;
+  GtkLabel             *videos_heading;
+  GtkWidget            *waiting_box;
+  GtkListBox           *waiting_list;
+  GtkLabel             *waiting_summary;
+  GtkWidget            *agreement_button;
   GtkWidget            *back_button;
   GtkWidget            *import_button;
   GtkMenuButton        *annotator_button;
@@ -44,6 +56,8 @@ struct _FidgetWindow
   GtkListBox           *annotator_list;
   GtkEntry             *annotator_entry;
   FidgetWorkspace      *workspace;
+  FidgetReviewBar      *review_bar;
+  FidgetReviewAgreement *agreement;
 };
 
 G_DEFINE_FINAL_TYPE (FidgetWindow, fidget_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -89,6 +103,11 @@ fidget_window_update_title (FidgetWindow *self)
                                                      ? self->annotator : _("No annotator named"));
         adw_window_title_set_subtitle (self->window_title, subtitle);
       }
+    else if (g_strcmp0 (fidget_window_get_page_name (self), "agreement") == 0)
+      {
+        adw_window_title_set_title (self->window_title, _("Agreement"));
+        adw_window_title_set_subtitle (self->window_title, name);
+      }
     else
       {
         adw_window_title_set_title (self->window_title, name);
@@ -105,10 +124,13 @@ fidget_window_update_title (FidgetWindow *self)
 static void
 update_header (FidgetWindow *self)
 {
-  gboolean in_workspace = g_strcmp0 (fidget_window_get_page_name (self), "workspace") == 0;
+  const char *page = fidget_window_get_page_name (self);
+  gboolean in_workspace = g_strcmp0 (page, "workspace") == 0;
+  gboolean in_list = g_strcmp0 (page, "project") == 0;
 
-  gtk_widget_set_visible (self->back_button, in_workspace);
-  gtk_widget_set_visible (self->import_button, self->project != NULL && !in_workspace);
+  gtk_widget_set_visible (self->back_button, in_workspace || g_strcmp0 (page, "agreement") == 0);
+  gtk_widget_set_visible (self->import_button, self->project != NULL && in_list);
+  gtk_widget_set_visible (self->agreement_button, self->project != NULL && in_list);
   gtk_widget_set_visible (GTK_WIDGET (self->annotator_button), self->project != NULL);
   fidget_window_update_title (self);
 }
@@ -151,13 +173,66 @@ format_review_progress (const FidgetReviewStatus *status)
     }
 }
 
+/* What the video waits for from @me, or NULL when it is not their turn. A free video is
+ * anyone's to annotate, so it waits for nobody in particular. */
+static char *
+format_my_turn (const FidgetReviewStatus *status,
+                const char               *me)
+{
+  if (status == NULL || me == NULL)
+    return NULL;
+
+  switch (status->state)
+    {
+    case FIDGET_REVIEW_ANNOTATING:
+      if (g_strcmp0 (status->primary, me) != 0)
+        return NULL;
+      if (status->n_segments == 0)
+        return g_strdup (_("Annotate, then self-check"));
+      /* Translators: the primary's turn: segments confirmed of those marked */
+      return g_strdup_printf (_("Annotate and self-check · %u of %u confirmed"),
+                              status->n_confirmed, status->n_segments);
+
+    case FIDGET_REVIEW_SELF_CHECKED:
+    case FIDGET_REVIEW_CROSS_CHECKING:
+      for (guint i = 0; status->checkers != NULL && i < status->checkers->len; i++)
+        {
+          const FidgetReviewChecker *checker = g_ptr_array_index (status->checkers, i);
+
+          if (g_strcmp0 (checker->name, me) == 0 && !checker->submitted)
+            /* Translators: a checker's turn: the primary's segments decided */
+            return g_strdup_printf (_("Cross-check · %u of %u decided"), checker->n_decisions,
+                                    status->n_segments);
+        }
+      return NULL;
+
+    case FIDGET_REVIEW_DISPUTED:
+      if (g_strcmp0 (status->reviewer, me) != 0)
+        return NULL;
+      /* Translators: the reviewer's turn */
+      return g_strdup_printf (ngettext ("Resolve %u dispute", "Resolve %u disputes",
+                                        status->n_open_disputes), status->n_open_disputes);
+
+    case FIDGET_REVIEW_CONSENSUS:
+      if (g_strcmp0 (status->reviewer, me) != 0)
+        return NULL;
+      return g_strdup (_("Verify the consensus"));
+
+    case FIDGET_REVIEW_FREE:
+    case FIDGET_REVIEW_VERIFIED:
+    default:
+      return NULL;
+    }
+}
+
 static GtkWidget *
 create_video_row (FidgetWindow             *self,
                   const FidgetVideo        *video,
-                  const FidgetReviewStatus *status)
+                  const FidgetReviewStatus *status,
+                  const char               *my_turn)
 {
   g_autofree char *title = fidget_format_video_title (video);
-  g_autofree char *subtitle = fidget_format_video_subtitle (video);
+  g_autofree char *subtitle = my_turn != NULL ? g_strdup (my_turn) : fidget_format_video_subtitle (video);
   g_autofree char *resolved = fidget_project_resolve_video_path (self->project, video);
   GtkWidget *row;
   GtkWidget *icon;
@@ -169,7 +244,8 @@ create_video_row (FidgetWindow             *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_tooltip_text (row, resolved != NULL ? resolved : video->path);
 
-  icon = gtk_image_new_from_icon_name ("video-x-generic-symbolic");
+  icon = gtk_image_new_from_icon_name (my_turn != NULL ? "document-edit-symbolic"
+                                                       : "video-x-generic-symbolic");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data (G_OBJECT (row), "fidget-video-id", GSIZE_TO_POINTER ((gsize) video->id));
@@ -178,7 +254,8 @@ create_video_row (FidgetWindow             *self,
   {
     g_autoptr(GPtrArray) segments = fidget_project_list_segments (self->project, video->id, NULL);
     guint n = segments != NULL ? segments->len : 0;
-    g_autofree char *step = format_review_progress (status);
+    /* A waiting row says the step in its subtitle already. */
+    g_autofree char *step = my_turn == NULL ? format_review_progress (status) : NULL;
     /* Translators: how many segments a video holds */
     g_autofree char *count = g_strdup_printf (ngettext ("%u segment", "%u segments", n), n);
     g_autofree char *text = step != NULL ? g_strdup_printf ("%s\n%s", step, count)
@@ -218,6 +295,9 @@ fidget_window_clear_videos (FidgetWindow *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->video_list))) != NULL)
     gtk_list_box_remove (self->video_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->waiting_list))) != NULL)
+    gtk_list_box_remove (self->waiting_list, child);
+  gtk_widget_set_visible (self->waiting_box, FALSE);
 }
 
 void
@@ -229,9 +309,11 @@ fidget_window_reload (FidgetWindow *self)
   g_autofree char *total = NULL;
   g_autofree char *summary = NULL;
   gint64 centiseconds = 0;
+  guint n_waiting = 0;
 
   g_return_if_fail (FIDGET_IS_WINDOW (self));
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   fidget_window_clear_videos (self);
 
   if (self->project == NULL)
@@ -258,20 +340,41 @@ fidget_window_reload (FidgetWindow *self)
   for (guint i = 0; i < videos->len; i++)
     {
       const FidgetVideo *video = g_ptr_array_index (videos, i);
-
       const FidgetReviewStatus *status = NULL;
+      g_autofree char *my_turn = NULL;
 
       for (guint j = 0; statuses != NULL && j < statuses->len; j++)
         if (((FidgetReviewStatus *) g_ptr_array_index (statuses, j))->video_id == video->id)
           status = g_ptr_array_index (statuses, j);
-      gtk_list_box_append (self->video_list, create_video_row (self, video, status));
-      centiseconds += fidget_video_get_centiseconds (video);
+      /* What waits for me comes first, the step as its subtitle; the rest below it. */
+      my_turn = format_my_turn (status, self->annotator);
+      if (my_turn != NULL)
+        {
+          gtk_list_box_append (self->waiting_list, create_video_row (self, video, status, my_turn));
+          n_waiting++;
+        }
+      else
+        {
+          gtk_list_box_append (self->video_list, create_video_row (self, video, status, NULL));
+          centiseconds += fidget_video_get_centiseconds (video);
+        }
     }
+  gtk_widget_set_visible (self->waiting_box, n_waiting > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->video_list), n_waiting < videos->len);
+  gtk_label_set_label (self->videos_heading, n_waiting > 0 ? _("Other Videos") : _("Videos"));
+  {
+    /* Translators: how many videos wait for the person working */
+    g_autofree char *waiting = g_strdup_printf (ngettext ("%u video", "%u videos", n_waiting),
+                                                n_waiting);
 
+    gtk_label_set_label (self->waiting_summary, waiting);
+  }
+
+  /* Each heading counts its own list. */
   total = fidget_format_centiseconds (centiseconds);
-  /* Translators: %u is the number of videos in the project, %s their total length */
-  summary = g_strdup_printf (ngettext ("%u video · %s", "%u videos · %s", videos->len),
-                             videos->len, total);
+  /* Translators: %u is the number of videos in the list, %s their total length */
+  summary = g_strdup_printf (ngettext ("%u video · %s", "%u videos · %s", videos->len - n_waiting),
+                             videos->len - n_waiting, total);
   gtk_label_set_label (self->videos_summary, summary);
 
   gtk_stack_set_visible_child_name (self->project_stack, videos->len > 0 ? "videos" : "empty");
@@ -441,8 +544,69 @@ fidget_window_show_workspace (FidgetWindow *self,
   fidget_window_save_position (self);
   gtk_stack_set_visible_child_name (self->stack, "workspace");
   fidget_workspace_open_video (self->workspace, video_id, frame);
+  /* The review step I have on this video, if any, over the workspace. */
+  fidget_review_bar_set_video (self->review_bar, video_id);
   update_header (self);
   fidget_workspace_focus (self->workspace);
+}
+
+/* The lists follow the project as it changes while they are shown; going back to them reads
+ * the project again anyway. */
+static gboolean
+reload_cb (gpointer data)
+{
+  FidgetWindow *self = data;
+
+  self->reload_id = 0;
+  fidget_window_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_project_changed (FidgetProject *project,
+                    const char    *entity,
+                    gint64         video_id,
+                    FidgetWindow  *self)
+{
+  if (g_strcmp0 (entity, "suggestion") == 0)
+    return;
+  if (g_strcmp0 (fidget_window_get_page_name (self), "project") != 0)
+    return;
+  if (self->reload_id == 0)
+    self->reload_id = g_idle_add (reload_cb, self);
+}
+
+/* The review's keys come before the workspace's, on the workspace page only. */
+static gboolean
+on_review_key_pressed (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       FidgetWindow          *self)
+{
+  if (g_strcmp0 (fidget_window_get_page_name (self), "workspace") != 0)
+    return FALSE;
+  return fidget_review_bar_handle_key (self->review_bar, keyval, state);
+}
+
+static void
+show_agreement_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+
+  if (self->project == NULL)
+    return;
+  if (g_strcmp0 (fidget_window_get_page_name (self), "workspace") == 0)
+    {
+      fidget_window_save_position (self);
+      fidget_workspace_set_playing (self->workspace, FALSE);
+      fidget_review_bar_set_video (self->review_bar, 0);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "agreement");
+  fidget_review_agreement_refresh (self->agreement);
+  update_header (self);
 }
 
 /* Opens the video and frame last worked on in this project, or the first video at its
@@ -516,6 +680,7 @@ show_videos_action (GtkWidget  *widget,
     return;
   fidget_window_save_position (self);
   fidget_workspace_set_playing (self->workspace, FALSE);
+  fidget_review_bar_set_video (self->review_bar, 0);
   gtk_stack_set_visible_child_name (self->stack, "project");
   fidget_window_reload (self);
 }
@@ -589,6 +754,40 @@ import_response (GtkNativeDialog *native,
   g_object_unref (self);
 }
 
+/* The dialogs of the project menu: each runs its job with progress and cancel itself. */
+static void
+export_dataset_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+
+  if (self->project != NULL)
+    fidget_export_dialog_present (GTK_WINDOW (self), self->project);
+}
+
+static void
+export_package_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+
+  if (self->project != NULL)
+    fidget_package_dialog_present_export (GTK_WINDOW (self), self->project);
+}
+
+static void
+import_package_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+
+  if (self->project != NULL)
+    fidget_package_dialog_present_import (GTK_WINDOW (self), self->project);
+}
+
 static void
 import_action (GtkWidget  *widget,
                const char *action_name,
@@ -652,7 +851,12 @@ fidget_window_set_project (FidgetWindow  *self,
   if (self->project == project)
     return;
   fidget_window_save_position (self);
+  fidget_review_bar_set_project (self->review_bar, NULL);
+  fidget_review_agreement_set_project (self->agreement, NULL);
   fidget_workspace_set_project (self->workspace, NULL);
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_set_object (&self->project, project);
   gtk_stack_set_visible_child_name (self->stack, project != NULL ? "project" : "welcome");
 
@@ -667,6 +871,11 @@ fidget_window_set_project (FidgetWindow  *self,
         g_settings_set_string (self->settings, "last-project", absolute);
       fidget_workspace_set_project (self->workspace, self->project);
       fidget_workspace_set_annotator (self->workspace, self->annotator);
+      /* After the workspace: the bar's view of a change comes after the workspace's. */
+      fidget_review_bar_set_project (self->review_bar, self->project);
+      fidget_review_agreement_set_project (self->agreement, self->project);
+      self->changed_id = g_signal_connect (self->project, "changed",
+                                           G_CALLBACK (on_project_changed), self);
     }
 
   fidget_window_update_title (self);
@@ -796,6 +1005,18 @@ fidget_window_set_annotator (FidgetWindow *self,
     }
   fidget_workspace_set_annotator (self->workspace, self->annotator);
 
+  /* Another person has other turns: the bar and the lists follow. */
+  if (self->project != NULL)
+    {
+      const FidgetVideo *video = fidget_workspace_get_video (self->workspace);
+      const char *page = fidget_window_get_page_name (self);
+
+      if (g_strcmp0 (page, "workspace") == 0 && video != NULL)
+        fidget_review_bar_set_video (self->review_bar, video->id);
+      else if (g_strcmp0 (page, "project") == 0)
+        fidget_window_reload (self);
+    }
+
   fidget_window_update_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATOR]);
 }
@@ -883,6 +1104,9 @@ fidget_window_dispose (GObject *object)
   FidgetWindow *self = FIDGET_WINDOW (object);
 
   g_clear_handle_id (&self->save_position_id, g_source_remove);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
   if (self->import_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->import_dialog), (gpointer *) &self->import_dialog);
   self->import_dialog = NULL;
@@ -993,11 +1217,22 @@ fidget_window_class_init (FidgetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_list);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_entry);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, workspace);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, review_bar);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, agreement);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, videos_heading);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, waiting_box);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, waiting_list);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, waiting_summary);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, agreement_button);
 
   gtk_widget_class_install_action (widget_class, "win.close", NULL, window_close_action);
   gtk_widget_class_install_action (widget_class, "win.show-videos", NULL, show_videos_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.export-dataset", NULL, export_dataset_action);
+  gtk_widget_class_install_action (widget_class, "win.export-package", NULL, export_package_action);
+  gtk_widget_class_install_action (widget_class, "win.import-package", NULL, import_package_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-agreement", NULL, show_agreement_action);
   gtk_widget_class_install_action (widget_class, "win.choose-annotator", NULL,
                                    choose_annotator_action);
 
@@ -1013,11 +1248,21 @@ fidget_window_init (FidgetWindow *self)
   GtkDropTarget *drop;
 
   g_type_ensure (FIDGET_TYPE_WORKSPACE);
+  g_type_ensure (FIDGET_TYPE_REVIEW_BAR);
+  g_type_ensure (FIDGET_TYPE_REVIEW_AGREEMENT);
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  fidget_review_bar_set_workspace (self->review_bar, self->workspace);
+  /* Capture on the window runs before the workspace's own capture controller. */
+  self->review_keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (self->review_keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->review_keys, "key-pressed", G_CALLBACK (on_review_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), self->review_keys);
 
   self->settings = fidget_settings_new ();
 
   g_signal_connect_swapped (self->video_list, "row-activated", G_CALLBACK (on_video_activated), self);
+  g_signal_connect_swapped (self->waiting_list, "row-activated", G_CALLBACK (on_video_activated), self);
   g_signal_connect_swapped (self->workspace, "notify::position",
                             G_CALLBACK (schedule_save_position), self);
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_header), self);
@@ -1101,4 +1346,36 @@ fidget_window_get_import_dialog (FidgetWindow *self)
   g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
 
   return self->import_dialog;
+}
+
+GtkListBox *
+fidget_window_get_waiting_list (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  return self->waiting_list;
+}
+
+FidgetReviewBar *
+fidget_window_get_review_bar (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  return self->review_bar;
+}
+
+FidgetReviewAgreement *
+fidget_window_get_agreement (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  return self->agreement;
+}
+
+GtkEventController *
+fidget_window_get_review_key_controller (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+
+  return self->review_keys;
 }

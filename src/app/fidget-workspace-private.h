@@ -5,7 +5,9 @@
 #pragma once
 
 #include "fidget-action-picker.h"
+#include "fidget-scan.h"
 #include "fidget-inspector.h"
+#include "fidget-player.h"
 #include "fidget-timeline.h"
 #include "fidget-video-view.h"
 #include "fidget-workspace.h"
@@ -16,6 +18,8 @@ FidgetTimeline     *fidget_workspace_get_timeline    (FidgetWorkspace *self);
 FidgetVideoView    *fidget_workspace_get_video_view  (FidgetWorkspace *self);
 FidgetInspector    *fidget_workspace_get_inspector   (FidgetWorkspace *self);
 FidgetActionPicker *fidget_workspace_get_picker      (FidgetWorkspace *self);
+/* The open video's player, NULL while none is open. */
+FidgetPlayer       *fidget_workspace_get_player      (FidgetWorkspace *self);
 GtkEventController *fidget_workspace_get_key_controller (FidgetWorkspace *self);
 
 /* The frame whose picture is on screen, -1 before the first one arrives. */
@@ -35,6 +39,26 @@ const char         *fidget_workspace_get_error       (FidgetWorkspace *self);
 const char         *fidget_workspace_get_last_message (FidgetWorkspace *self);
 /* The action code being typed, "" when none. */
 const char         *fidget_workspace_get_typed_code  (FidgetWorkspace *self);
+
+/* Model assistance. The open video's open suggestions (NULL when none is open). */
+GPtrArray          *fidget_workspace_get_suggestions (FidgetWorkspace *self);
+/* The loaded model, NULL without weights or while loading. */
+FidgetAssistModel  *fidget_workspace_get_model       (FidgetWorkspace *self);
+gboolean            fidget_workspace_is_model_loading (FidgetWorkspace *self);
+/* What the bar under the timeline says. */
+const char         *fidget_workspace_get_assist_text (FidgetWorkspace *self);
+gboolean            fidget_workspace_is_scanning     (FidgetWorkspace *self,
+                                                      double          *fraction);
+gboolean            fidget_workspace_is_measuring_motion (FidgetWorkspace *self);
+/* The picker's top five for the selected segment: questions asked, answers dropped because
+ * the selection moved on, answers shown, and the time from selection to the last one. */
+void                fidget_workspace_get_classify_stats (FidgetWorkspace *self,
+                                                         guint           *started,
+                                                         guint           *cancelled,
+                                                         guint           *completed,
+                                                         double          *last_ms);
+/* The segment whose top five the picker shows (NULL while asking or when none). */
+const char         *fidget_workspace_get_classified  (FidgetWorkspace *self);
 
 /* What the key controller does with a key press; TRUE when the key was used. */
 gboolean            fidget_workspace_handle_key      (FidgetWorkspace *self,

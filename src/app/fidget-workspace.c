@@ -13,11 +13,18 @@
 #include <math.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "fidget-error.h"
 #include "fidget-format.h"
+#include "fidget-motion-cache.h"
 #include "fidget-player.h"
+#include "fidget-preferences.h"
 #include "fidget-review.h"
+#include "fidget-scan.h"
 #include "fidget-settings.h"
+#include "fidget-suggestions.h"
+#include "fidget-timeline-private.h"
 #include "fidget-workspace-private.h"
 
 /* How long a typed code waits for another digit when it is complete but longer codes start
@@ -31,6 +38,7 @@ typedef enum
 {
   PICK_CREATE,
   PICK_RELABEL,
+  PICK_FIX,        /* the right action for a suggestion being fixed */
 } PickMode;
 
 struct _FidgetWorkspace
@@ -95,12 +103,42 @@ struct _FidgetWorkspace
   GtkLabel            *marks_label;
   GtkMenuButton       *picker_button;
   GtkToggleButton     *loop_button;
+  GtkToggleButton     *audio_button;
   GtkLabel            *speed_label;
   FidgetTimeline      *timeline;
   FidgetInspector     *inspector;
 
   FidgetActionPicker  *picker;
   GtkEventController  *keys;
+
+  /* Model assistance */
+  FidgetAssistModel   *model;              /* loaded once, shared by the picker and the scan */
+  char                *model_weights;      /* the file it is (being) loaded from, or NULL */
+  char                *model_error;        /* why it could not be loaded */
+  GCancellable        *model_cancellable;  /* while loading */
+  gulong               settings_changed_id;
+  GPtrArray           *suggestions;        /* the open video's open FidgetSuggestion */
+  GCancellable        *motion_cancellable; /* while the motion strip is computed */
+  double               motion_fraction;
+  GCancellable        *scan_cancellable;   /* while scanning */
+  double               scan_fraction;
+  GCancellable        *classify_cancellable;
+  char                *classify_uuid;      /* the segment whose top five are shown or coming */
+  gint64               classify_start;
+  gint64               classify_end;
+  FidgetAssistModel   *classify_model;     /* compared only: the model that was asked */
+  gint64               classify_started_us;
+  guint                classify_started;
+  guint                classify_cancelled;
+  guint                classify_completed;
+  double               classify_ms;        /* selection to top five, the last time */
+  char                *fixing;             /* the suggestion a fix picks an action for */
+  GtkWidget           *assist_bar;
+  GtkLabel            *assist_label;
+  GtkProgressBar      *assist_progress;
+  GtkWidget           *assist_cancel;
+  GtkWidget           *assist_weights;
+  GtkWidget           *scan_button;
 };
 
 G_DEFINE_FINAL_TYPE (FidgetWorkspace, fidget_workspace, GTK_TYPE_WIDGET)
@@ -117,6 +155,17 @@ static GParamSpec *properties[N_PROPS];
 
 static void fidget_workspace_request_frame (FidgetWorkspace *self);
 static void fidget_workspace_stop_playing  (FidgetWorkspace *self);
+
+static const FidgetSuggestion *find_suggestion           (FidgetWorkspace *self,
+                                                          const char      *uuid);
+static void                    assist_classify_selected  (FidgetWorkspace *self);
+static void                    assist_reload_suggestions (FidgetWorkspace *self);
+static void                    assist_open_video         (FidgetWorkspace *self);
+static void                    assist_close_video        (FidgetWorkspace *self);
+static void                    assist_load_model         (FidgetWorkspace *self);
+static void                    assist_update             (FidgetWorkspace *self);
+static void                    finish_fix                (FidgetWorkspace *self,
+                                                          const char      *code);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Messages                                                                                    */
@@ -324,6 +373,7 @@ select_segment (FidgetWorkspace *self,
     }
   fidget_timeline_set_selected (self->timeline, uuid);
   update_inspector (self);
+  assist_classify_selected (self);
 }
 
 /* Other people's segments are shown where the review shows them: to the video's reviewer,
@@ -378,10 +428,14 @@ reload_segments (FidgetWorkspace *self)
   update_others_lane (self);
 
   /* A selection that went away (deleted, undone) is dropped. */
-  if (self->selected != NULL && find_segment (self, self->selected) == NULL)
+  if (self->selected != NULL && find_segment (self, self->selected) == NULL &&
+      find_suggestion (self, self->selected) == NULL)
     select_segment (self, NULL);
   else
-    update_inspector (self);
+    {
+      update_inspector (self);
+      assist_classify_selected (self);   /* its frames may have changed */
+    }
 }
 
 static void
@@ -394,6 +448,8 @@ on_project_changed (FidgetProject   *project,
     return;
   if (g_strcmp0 (entity, "segment") == 0)
     reload_segments (self);
+  else if (g_strcmp0 (entity, "suggestion") == 0)
+    assist_reload_suggestions (self);
   else
     update_others_lane (self);   /* the review moved on, say */
 }
@@ -482,6 +538,7 @@ update_selected (FidgetWorkspace     *self,
 {
   g_autoptr(FidgetSegment) updated = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
   const FidgetSegment *segment;
 
   if (!require_editing (self))
@@ -498,7 +555,10 @@ update_selected (FidgetWorkspace     *self,
       return FALSE;
     }
 
-  updated = fidget_project_update_segment (self->project, segment->uuid, values, fields, &error);
+  /* A copy: the store's change signal reloads the segments, freeing this one, before the
+   * store is done with the identifier. */
+  uuid = g_strdup (segment->uuid);
+  updated = fidget_project_update_segment (self->project, uuid, values, fields, &error);
   if (updated == NULL)
     {
       show_refusal (self, what, error);
@@ -552,6 +612,7 @@ delete_selected (FidgetWorkspace *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *code = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *uuid = NULL;
   AdwToast *toast;
 
   if (!require_editing (self))
@@ -568,7 +629,8 @@ delete_selected (FidgetWorkspace *self)
       return;
     }
   code = g_strdup (segment->action_code);
-  if (!fidget_project_delete_segment (self->project, segment->uuid, &error))
+  uuid = g_strdup (segment->uuid);   /* the change signal frees the segment */
+  if (!fidget_project_delete_segment (self->project, uuid, &error))
     {
       show_refusal (self, _("The segment was not deleted"), error);
       return;
@@ -858,7 +920,9 @@ open_picker (FidgetWorkspace *self)
       show_message (self, _("Mark a start with I first, or select a segment to relabel"));
       return;
     }
+  g_clear_pointer (&self->fixing, g_free);
   clear_typed (self);
+  assist_classify_selected (self);
   fidget_action_picker_present (self->picker);
 }
 
@@ -867,7 +931,9 @@ on_action_chosen (FidgetActionPicker *picker,
                   const char         *code,
                   FidgetWorkspace    *self)
 {
-  if (self->pick_mode == PICK_CREATE && self->mark_in >= 0)
+  if (self->pick_mode == PICK_FIX && self->fixing != NULL)
+    finish_fix (self, code);
+  else if (self->pick_mode == PICK_CREATE && self->mark_in >= 0)
     create_segment (self, code);
   else
     relabel_selected (self, code);
@@ -878,7 +944,10 @@ static void
 on_picker_shown (FidgetActionPicker *picker,
                  FidgetWorkspace    *self)
 {
-  /* However it was opened, a choice makes the marked segment if there is one. */
+  /* A fix keeps its purpose; otherwise, however it was opened, a choice makes the marked
+   * segment if there is one. */
+  if (self->pick_mode == PICK_FIX && self->fixing != NULL)
+    return;
   self->pick_mode = self->mark_in >= 0 ? PICK_CREATE : PICK_RELABEL;
 }
 
@@ -970,6 +1039,53 @@ set_position (FidgetWorkspace *self,
   schedule_position_notify (self);
 }
 
+/* The sound follows the frames: started wherever playback is (re)anchored, at its speed, and
+ * stopped with it; the player keeps it silent when sound is off, missing or too slow. */
+static void
+sync_audio (FidgetWorkspace *self)
+{
+  if (self->player == NULL)
+    return;
+  /* Where no sound can play (too slow, switched off), the sound of before must not go on. */
+  if (!self->playing ||
+      !fidget_player_play_audio (self->player, self->play_start_frame, self->speed,
+                                 self->play_start_us))
+    fidget_player_stop_audio (self->player);
+}
+
+static void
+update_audio_button (FidgetWorkspace *self)
+{
+  gboolean has = self->player != NULL && fidget_player_has_audio (self->player);
+  gboolean on = gtk_toggle_button_get_active (self->audio_button);
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->audio_button),
+                            on ? "audio-volume-high-symbolic" : "audio-volume-muted-symbolic");
+  if (self->player == NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->audio_button), _("Play the sound"));
+  else if (!on)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->audio_button),
+                                 _("Sound off: play it too (silent below half speed)"));
+  else if (!has)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->audio_button),
+                                 _("Sound on, but this video has none or no output could be opened"));
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->audio_button),
+                                 _("Sound on, pitch kept from half speed to 2×, silent below"));
+}
+
+static void
+on_audio_toggled (GtkToggleButton *button,
+                  FidgetWorkspace *self)
+{
+  if (self->player != NULL)
+    {
+      fidget_player_set_audio_enabled (self->player, gtk_toggle_button_get_active (button));
+      sync_audio (self);
+    }
+  update_audio_button (self);
+}
+
 void
 fidget_workspace_seek (FidgetWorkspace *self,
                        gint64           frame)
@@ -982,6 +1098,7 @@ fidget_workspace_seek (FidgetWorkspace *self,
     {
       self->play_start_frame = self->position;
       self->play_start_us = g_get_monotonic_time ();
+      sync_audio (self);
     }
 }
 
@@ -1011,6 +1128,13 @@ on_tick (GtkWidget     *widget,
       self->tick_id = 0;
       return G_SOURCE_REMOVE;
     }
+  /* A loop that wraps jumps back in the sound track too: re-anchor there. */
+  if (due < self->position && self->loop_end > self->loop_start)
+    {
+      self->play_start_frame = due;
+      self->play_start_us = g_get_monotonic_time ();
+      sync_audio (self);
+    }
   set_position (self, due);
   return G_SOURCE_CONTINUE;
 }
@@ -1026,6 +1150,7 @@ fidget_workspace_stop_playing (FidgetWorkspace *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+  sync_audio (self);
   update_play_button (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }
@@ -1058,6 +1183,7 @@ fidget_workspace_set_playing (FidgetWorkspace *self,
   self->play_start_frame = self->position;
   self->play_start_us = g_get_monotonic_time ();
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  sync_audio (self);
   update_play_button (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }
@@ -1085,6 +1211,7 @@ fidget_workspace_set_speed (FidgetWorkspace *self,
       self->play_start_us = g_get_monotonic_time ();
     }
   self->speed = speed;
+  sync_audio (self);
   update_speed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
 }
@@ -1165,6 +1292,8 @@ on_player_opened (GObject      *source,
     }
 
   self->player = g_steal_pointer (&player);
+  fidget_player_set_audio_enabled (self->player, gtk_toggle_button_get_active (self->audio_button));
+  update_audio_button (self);
   fidget_player_get_pixel_aspect (self->player, &par_n, &par_d);
   fidget_video_view_set_pixel_aspect (self->video_view, par_n, par_d);
   fidget_video_view_reset_zoom (self->video_view);
@@ -1187,6 +1316,7 @@ fidget_workspace_close_video (FidgetWorkspace *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  assist_close_video (self);
   g_clear_object (&self->player);
   g_clear_pointer (&self->video, fidget_video_free);
   self->fetching = FALSE;
@@ -1202,6 +1332,7 @@ fidget_workspace_close_video (FidgetWorkspace *self)
   update_marks (self);
   update_position_label (self);
   update_annotator_banner (self);
+  assist_update (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1369,6 +1500,7 @@ fidget_workspace_open_video (FidgetWorkspace *self,
 
   gtk_stack_set_visible_child_name (self->video_stack, "loading");
   gtk_spinner_start (self->loading_spinner);
+  assist_open_video (self);
 
   open = g_new0 (OpenData, 1);
   open->path = g_steal_pointer (&path);
@@ -1395,6 +1527,861 @@ fidget_workspace_get_position (FidgetWorkspace *self)
 {
   g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), 0);
   return self->position;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Model assistance: the motion strip, suggestions, the scan and the picker's top five         */
+
+static const FidgetSuggestion *
+find_suggestion (FidgetWorkspace *self,
+                 const char      *uuid)
+{
+  if (uuid == NULL || self->suggestions == NULL)
+    return NULL;
+  for (guint i = 0; i < self->suggestions->len; i++)
+    {
+      const FidgetSuggestion *suggestion = g_ptr_array_index (self->suggestions, i);
+
+      if (g_strcmp0 (suggestion->uuid, uuid) == 0)
+        return suggestion;
+    }
+  return NULL;
+}
+
+/* The bar under the timeline says what the model can do now, and shows a job's progress. */
+static void
+assist_update (FidgetWorkspace *self)
+{
+  g_autofree char *text = NULL;
+  gboolean scanning = self->scan_cancellable != NULL;
+  gboolean measuring = self->motion_cancellable != NULL;
+  gboolean no_weights = self->model == NULL && self->model_weights == NULL;
+
+  if (self->video == NULL)
+    text = g_strdup ("");
+  else if (scanning)
+    text = g_strdup (_("Scanning the video for suggestions…"));
+  else if (self->model_error != NULL)
+    /* Translators: %s says why the model's weights could not be loaded */
+    text = g_strdup_printf (_("The model could not be loaded: %s. Choose other weights in "
+                              "Preferences; everything else works without them."),
+                            self->model_error);
+  else if (no_weights)
+    {
+      g_autofree char *help = fidget_preferences_weights_help ();
+
+      /* Translators: %s says where MANet's weights come from and how to convert them */
+      text = g_strdup_printf (_("No MANet weights for this project, so no model suggestions "
+                                "(everything else works). %s; then choose the .safetensors "
+                                "file in Preferences."), help);
+    }
+  else if (self->model == NULL)
+    text = g_strdup (_("Loading the model…"));
+  else
+    {
+      g_autofree char *base = g_path_get_basename (fidget_assist_model_get_path (self->model));
+      guint n = self->suggestions != NULL ? self->suggestions->len : 0;
+
+      /* Translators: the weights file's name, then how many open suggestions there are */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Model %s: %u open suggestion (K keeps, U fixes, "
+                                           "W rejects, period and comma walk them)",
+                                           "Model %s: %u open suggestions (K keeps, U fixes, "
+                                           "W rejects, period and comma walk them)", n),
+                              base, n);
+    }
+  if (measuring && !scanning && self->video != NULL)
+    {
+      g_autofree char *more = g_strconcat (text, text[0] != '\0' ? " " : "",
+                                           _("Measuring the motion…"), NULL);
+
+      g_free (text);
+      text = g_steal_pointer (&more);
+    }
+  gtk_label_set_text (self->assist_label, text);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->assist_progress), scanning || measuring);
+  if (scanning)
+    gtk_progress_bar_set_fraction (self->assist_progress, CLAMP (self->scan_fraction, 0, 1));
+  else if (measuring)
+    gtk_progress_bar_set_fraction (self->assist_progress, CLAMP (self->motion_fraction, 0, 1));
+  gtk_widget_set_visible (self->assist_cancel, scanning);
+  gtk_widget_set_visible (self->assist_weights, self->video != NULL &&
+                                                (no_weights || self->model_error != NULL));
+  gtk_widget_set_visible (self->scan_button, !scanning);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.scan",
+                                 self->video != NULL && !scanning);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.cancel-scan", scanning);
+}
+
+/* {{{ The model */
+
+typedef struct
+{
+  FidgetWorkspace *self;
+  GCancellable    *cancellable;
+} Pending;
+
+static Pending *
+pending_new (FidgetWorkspace *self,
+             GCancellable    *cancellable)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->self = g_object_ref (self);
+  pending->cancellable = g_object_ref (cancellable);
+  return pending;
+}
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  g_object_unref (pending->self);
+  g_object_unref (pending->cancellable);
+  g_free (pending);
+}
+
+static void
+on_model_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Pending *pending = user_data;
+  FidgetWorkspace *self = pending->self;
+  g_autoptr(FidgetAssistModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  model = fidget_assist_model_load_finish (result, &error);
+  if (g_cancellable_is_cancelled (pending->cancellable) ||
+      self->model_cancellable != pending->cancellable)
+    {
+      pending_free (pending);
+      return;
+    }
+  g_clear_object (&self->model_cancellable);
+  if (model == NULL)
+    self->model_error = g_strdup (error->message);
+  else
+    self->model = g_steal_pointer (&model);
+  pending_free (pending);
+  assist_update (self);
+  assist_classify_selected (self);
+}
+
+/* The weights remembered for the project: loaded once, in the background, and shared by the
+ * picker's top five and the scan. */
+static void
+assist_load_model (FidgetWorkspace *self)
+{
+  g_autofree char *weights = NULL;
+
+  if (self->project != NULL)
+    weights = fidget_settings_get_weights (self->settings,
+                                           fidget_project_get_uuid (self->project));
+  if (g_strcmp0 (weights, self->model_weights) == 0)
+    return;
+
+  if (self->model_cancellable != NULL)
+    g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  if (self->classify_cancellable != NULL)
+    g_cancellable_cancel (self->classify_cancellable);
+  g_clear_pointer (&self->model, fidget_assist_model_unref);
+  g_clear_pointer (&self->model_error, g_free);
+  g_free (self->model_weights);
+  self->model_weights = g_steal_pointer (&weights);
+  if (self->model_weights != NULL)
+    {
+      self->model_cancellable = g_cancellable_new ();
+      fidget_assist_model_load_async (self->model_weights, 0, self->model_cancellable,
+                                      on_model_loaded,
+                                      pending_new (self, self->model_cancellable));
+    }
+  assist_update (self);
+  assist_classify_selected (self);
+}
+
+static void
+on_settings_changed (GSettings       *settings,
+                     const char      *key,
+                     FidgetWorkspace *self)
+{
+  if (g_strcmp0 (key, "model-weights") == 0)
+    assist_load_model (self);
+}
+
+/* }}} */
+/* {{{ The motion strip */
+
+typedef struct
+{
+  GMutex           lock;
+  GWeakRef         self;
+  GCancellable    *cancellable;
+  double           fraction;
+  gboolean         scheduled;
+  char            *path;
+  char            *content_hash;
+  int              fps_num;
+  int              fps_den;
+  gint64           frame_count;
+} MotionJob;
+
+static void
+motion_job_clear (gpointer data)
+{
+  MotionJob *job = data;
+
+  g_weak_ref_clear (&job->self);
+  g_clear_object (&job->cancellable);
+  g_free (job->path);
+  g_free (job->content_hash);
+  g_mutex_clear (&job->lock);
+}
+
+static void
+motion_job_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, motion_job_clear);
+}
+
+static gboolean
+motion_progress_idle (gpointer data)
+{
+  MotionJob *job = data;
+  g_autoptr(FidgetWorkspace) self = g_weak_ref_get (&job->self);
+  double fraction;
+
+  g_mutex_lock (&job->lock);
+  job->scheduled = FALSE;
+  fraction = job->fraction;
+  g_mutex_unlock (&job->lock);
+  if (self != NULL && self->motion_cancellable == job->cancellable)
+    {
+      self->motion_fraction = fraction;
+      assist_update (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker: the latest fraction is kept, one idle at a time hands it on. */
+static void
+motion_progress (double   fraction,
+                 gpointer user_data)
+{
+  MotionJob *job = user_data;
+  gboolean schedule;
+
+  g_mutex_lock (&job->lock);
+  job->fraction = fraction;
+  schedule = !job->scheduled;
+  job->scheduled = TRUE;
+  g_mutex_unlock (&job->lock);
+  if (schedule)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, motion_progress_idle,
+                     g_atomic_rc_box_acquire (job), motion_job_unref);
+}
+
+static void
+motion_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  MotionJob *job = task_data;
+  GError *error = NULL;
+  double *energy = fidget_motion_cache_get (job->path, job->content_hash, job->fps_num,
+                                            job->fps_den, job->frame_count, NULL, cancellable,
+                                            motion_progress, job, &error);
+
+  if (energy == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, energy, g_free);
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+on_motion_ready (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (source);
+  MotionJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree double *energy = NULL;
+  g_autofree double *sorted = NULL;
+  g_autofree float *values = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+  double scale;
+
+  energy = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->motion_cancellable != job->cancellable)
+    return;   /* another video, or closed */
+  g_clear_object (&self->motion_cancellable);
+  self->motion_fraction = -1.0;
+  assist_update (self);
+  if (energy == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_refusal (self, _("The motion strip could not be made"), error);
+      return;
+    }
+
+  /* Scaled to the video's own 99th percentile: one scene cut does not flatten the rest. */
+  n = job->frame_count;
+  sorted = g_memdup2 (energy, sizeof (double) * n);
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  scale = MAX (sorted[(gsize) ((n - 1) * 0.99)] * 1.2, 1.0);
+  values = g_new (float, n);
+  for (gint64 i = 0; i < n; i++)
+    values[i] = (float) CLAMP (energy[i] / scale, 0.0, 1.0);
+  fidget_timeline_set_motion (self->timeline, values, n);
+}
+
+static void
+assist_start_motion (FidgetWorkspace *self)
+{
+  g_autoptr(GTask) task = NULL;
+  MotionJob *job;
+
+  if (self->video == NULL || self->motion_cancellable != NULL)
+    return;
+  job = g_atomic_rc_box_new0 (MotionJob);
+  g_mutex_init (&job->lock);
+  g_weak_ref_init (&job->self, self);
+  job->path = fidget_project_resolve_video_path (self->project, self->video);
+  job->content_hash = g_strdup (self->video->content_hash);
+  job->fps_num = self->video->fps_num;
+  job->fps_den = self->video->fps_den;
+  job->frame_count = self->video->frame_count;
+  self->motion_cancellable = g_cancellable_new ();
+  job->cancellable = g_object_ref (self->motion_cancellable);
+  self->motion_fraction = 0.0;
+
+  task = g_task_new (self, self->motion_cancellable, on_motion_ready, NULL);
+  g_task_set_source_tag (task, assist_start_motion);
+  g_task_set_task_data (task, job, motion_job_unref);
+  g_task_run_in_thread (task, motion_thread);
+  assist_update (self);
+}
+
+/* }}} */
+/* {{{ Suggestions */
+
+static void
+assist_reload_suggestions (FidgetWorkspace *self)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  self->suggestions = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_suggestion_free);
+  if (self->project != NULL && self->video != NULL)
+    {
+      all = fidget_suggestions_list (self->project, self->video->id, &error);
+      if (all == NULL)
+        show_refusal (self, _("Could not read the suggestions"), error);
+      for (guint i = 0; all != NULL && i < all->len; i++)
+        {
+          FidgetSuggestion *suggestion = g_ptr_array_index (all, i);
+
+          /* Decided ones became segments or went away: only open ones are on the lane. */
+          if (suggestion->state == FIDGET_SUGGESTION_OPEN)
+            g_ptr_array_add (self->suggestions, g_ptr_array_steal_index (all, i--));
+        }
+    }
+  fidget_timeline_set_suggestions (self->timeline, self->suggestions);
+  if (self->selected != NULL && find_segment (self, self->selected) == NULL &&
+      find_suggestion (self, self->selected) == NULL)
+    select_segment (self, NULL);
+  assist_update (self);
+}
+
+/* The selected suggestion, or a message saying how to select one. */
+static const FidgetSuggestion *
+require_suggestion (FidgetWorkspace *self)
+{
+  const FidgetSuggestion *suggestion = find_suggestion (self, self->selected);
+
+  if (suggestion == NULL)
+    show_message (self, _("Select a suggestion first: period and comma go to the next and "
+                          "the previous one"));
+  return suggestion;
+}
+
+/* A decision is a person's: the project records it under the annotator's name. */
+static gboolean
+require_decider (FidgetWorkspace *self)
+{
+  if (!require_editing (self))
+    return FALSE;
+  if (g_strcmp0 (fidget_project_get_actor (self->project), self->annotator) != 0)
+    fidget_project_set_actor (self->project, self->annotator);
+  return TRUE;
+}
+
+static void
+select_next_suggestion (FidgetWorkspace *self,
+                        gboolean         forward)
+{
+  const FidgetSuggestion *current = find_suggestion (self, self->selected);
+  const FidgetSuggestion *best = NULL;
+  gint64 from = current != NULL ? current->start_frame : self->position;
+
+  if (self->suggestions == NULL || self->suggestions->len == 0)
+    {
+      show_message (self, self->model != NULL
+                          ? _("No open suggestions: scan the video first (Ctrl+M)")
+                          : _("No open suggestions"));
+      return;
+    }
+  /* Sorted by start: the first after the current one (or the playhead), or the last before. */
+  for (guint i = 0; i < self->suggestions->len; i++)
+    {
+      guint k = forward ? i : self->suggestions->len - 1 - i;
+      const FidgetSuggestion *s = g_ptr_array_index (self->suggestions, k);
+
+      if (s == current)
+        continue;
+      if (forward ? (s->start_frame > from || (current == NULL && s->start_frame == from))
+                  : s->start_frame < from)
+        {
+          best = s;
+          break;
+        }
+    }
+  if (best == NULL)
+    {
+      show_message (self, forward ? _("No more suggestions after this one")
+                                  : _("No suggestions before this one"));
+      return;
+    }
+  select_segment (self, best->uuid);
+  fidget_workspace_seek (self, best->start_frame);
+}
+
+static void
+accept_suggestion (FidgetWorkspace *self)
+{
+  const FidgetSuggestion *suggestion;
+  g_autoptr(FidgetSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *uuid = NULL;
+
+  if (!(suggestion = require_suggestion (self)) || !require_decider (self))
+    return;
+  /* A copy: the change signal reloads the suggestions, freeing this one. */
+  uuid = g_strdup (suggestion->uuid);
+  segment = fidget_suggestions_accept (self->project, uuid, &error);
+  if (segment == NULL)
+    {
+      show_refusal (self, _("The suggestion was not accepted"), error);
+      return;
+    }
+  remember_recent (self, segment->action_code);
+  reload_segments (self);
+  assist_reload_suggestions (self);
+  select_segment (self, segment->uuid);
+  /* Translators: an accepted suggestion became a segment: its code, first and last frame */
+  message = g_strdup_printf (_("Kept %s, frames %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
+                               " as your segment"), segment->action_code, segment->start_frame,
+                             segment->end_frame - 1);
+  show_message (self, message);
+}
+
+static void
+reject_suggestion (FidgetWorkspace *self)
+{
+  const FidgetSuggestion *suggestion;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  gint64 start;
+
+  if (!(suggestion = require_suggestion (self)) || !require_decider (self))
+    return;
+  uuid = g_strdup (suggestion->uuid);
+  start = suggestion->start_frame;
+  if (!fidget_suggestions_reject (self->project, uuid, &error))
+    {
+      show_refusal (self, _("The suggestion was not rejected"), error);
+      return;
+    }
+  assist_reload_suggestions (self);
+  show_message (self, _("Rejected the suggestion"));
+  /* On to the next one, the way a reviewer walks them. */
+  for (guint i = 0; self->suggestions != NULL && i < self->suggestions->len; i++)
+    {
+      const FidgetSuggestion *next = g_ptr_array_index (self->suggestions, i);
+
+      if (next->start_frame >= start)
+        {
+          select_segment (self, next->uuid);
+          fidget_workspace_seek (self, next->start_frame);
+          break;
+        }
+    }
+}
+
+/* The model's top five of a stored suggestion, into the picker. */
+static void
+picker_show_scores (FidgetWorkspace *self,
+                    const char      *scores_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  double probabilities[FIDGET_ASSIST_TOP_K] = { 0, };
+  JsonNode *root;
+
+  if (scores_json != NULL && json_parser_load_from_data (parser, scores_json, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array) && codes->len < FIDGET_ASSIST_TOP_K; i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          const char *code;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          code = json_object_get_string_member_with_default (json_node_get_object (node), "code",
+                                                             NULL);
+          if (code == NULL)
+            continue;
+          probabilities[codes->len] = json_object_get_double_member_with_default (
+            json_node_get_object (node), "score", 0.0);
+          g_ptr_array_add (codes, (gpointer) code);
+        }
+    }
+  g_ptr_array_add (codes, NULL);
+  fidget_action_picker_set_suggestions (self->picker, (const char * const *) codes->pdata,
+                                        probabilities);
+}
+
+static void
+fix_suggestion (FidgetWorkspace *self)
+{
+  const FidgetSuggestion *suggestion;
+
+  if (!(suggestion = require_suggestion (self)) || !require_decider (self))
+    return;
+  g_free (self->fixing);
+  self->fixing = g_strdup (suggestion->uuid);
+  self->pick_mode = PICK_FIX;
+  clear_typed (self);
+  picker_show_scores (self, suggestion->scores_json);
+  fidget_action_picker_present (self->picker);
+}
+
+static void
+finish_fix (FidgetWorkspace *self,
+            const char      *code)
+{
+  g_autoptr(FidgetSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_steal_pointer (&self->fixing);
+  g_autofree char *message = NULL;
+
+  self->pick_mode = PICK_RELABEL;
+  if (uuid == NULL || !require_decider (self))
+    return;
+  segment = fidget_suggestions_fix (self->project, uuid, code, -1, -1, &error);
+  if (segment == NULL)
+    {
+      show_refusal (self, _("The suggestion was not fixed"), error);
+      return;
+    }
+  remember_recent (self, code);
+  reload_segments (self);
+  assist_reload_suggestions (self);
+  select_segment (self, segment->uuid);
+  /* Translators: a fixed suggestion became a segment with this action code */
+  message = g_strdup_printf (_("Fixed: your segment is %s"), segment->action_code);
+  show_message (self, message);
+}
+
+/* }}} */
+/* {{{ The scan */
+
+static void
+on_scan_progress (double   fraction,
+                  gpointer user_data)
+{
+  Pending *pending = user_data;
+  FidgetWorkspace *self = pending->self;
+
+  if (self->scan_cancellable != pending->cancellable)
+    return;
+  self->scan_fraction = fraction;
+  assist_update (self);
+}
+
+static void
+on_scanned (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Pending *pending = user_data;
+  FidgetWorkspace *self = pending->self;
+  g_autoptr(FidgetScanResult) scan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean current = self->scan_cancellable == pending->cancellable;
+
+  scan = fidget_scan_video_finish (result, &error);
+  if (current)
+    g_clear_object (&self->scan_cancellable);
+  pending_free (pending);
+  if (!current)
+    return;
+
+  if (scan == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, _("Scan cancelled: the suggestions are as they were"));
+      else
+        show_refusal (self, _("The video was not scanned"), error);
+      if (fidget_timeline_get_motion_count (self->timeline) == 0)
+        assist_start_motion (self);
+      assist_update (self);
+      return;
+    }
+  assist_reload_suggestions (self);
+  /* The scan kept the motion curve: the strip comes from the cache now. */
+  if (fidget_timeline_get_motion_count (self->timeline) == 0)
+    assist_start_motion (self);
+  /* Translators: how many suggestions a scan made, from how many moving moments */
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u suggestion from the moments the video moves",
+                                          "%u suggestions from the moments the video moves",
+                                          scan->suggestions->len),
+                             scan->suggestions->len);
+  show_message (self, message);
+}
+
+static void
+start_scan (FidgetWorkspace *self)
+{
+  if (self->video == NULL || self->project == NULL || self->scan_cancellable != NULL)
+    return;
+  if (self->model == NULL)
+    {
+      show_message (self, self->model_weights != NULL && self->model_error == NULL
+                          ? _("The model is still loading: try again in a moment")
+                          : _("Scanning needs MANet's weights: choose them in Preferences"));
+      return;
+    }
+  /* The scan computes (and caches) the motion curve itself: one decode pass, not two. The
+   * strip comes back from the cache when the scan is over. */
+  if (self->motion_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->motion_cancellable);
+      g_clear_object (&self->motion_cancellable);
+      self->motion_fraction = -1.0;
+    }
+  self->scan_cancellable = g_cancellable_new ();
+  self->scan_fraction = 0.0;
+  fidget_scan_video_async (self->project, self->video->id, self->model, 1, 1,
+                           self->scan_cancellable, on_scan_progress,
+                           pending_new (self, self->scan_cancellable), pending_free,
+                           on_scanned, pending_new (self, self->scan_cancellable));
+  assist_update (self);
+}
+
+static void
+cancel_scan (FidgetWorkspace *self)
+{
+  if (self->scan_cancellable != NULL)
+    g_cancellable_cancel (self->scan_cancellable);
+}
+
+/* }}} */
+/* {{{ The picker's top five for the selected segment */
+
+static void
+on_classified (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Pending *pending = user_data;
+  FidgetWorkspace *self = pending->self;
+  g_autoptr(FidgetAssistPrediction) prediction = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetTaxonomy *taxonomy;
+  const char *codes[FIDGET_ASSIST_TOP_K + 1] = { NULL, };
+  double probabilities[FIDGET_ASSIST_TOP_K] = { 0, };
+  int n = 0;
+
+  prediction = fidget_assist_classify_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->classify_cancellable != pending->cancellable)
+    {
+      self->classify_cancelled++;
+      pending_free (pending);
+      return;
+    }
+  pending_free (pending);
+  g_clear_object (&self->classify_cancellable);
+  if (prediction == NULL)
+    {
+      /* Translators: %s says why the model could not classify the segment */
+      g_autofree char *note = g_strdup_printf (_("The model could not classify this segment: "
+                                                 "%s"), error->message);
+
+      fidget_action_picker_set_suggestions_note (self->picker, note);
+      return;
+    }
+  self->classify_completed++;
+  self->classify_ms = (g_get_monotonic_time () - self->classify_started_us) / 1000.0;
+  taxonomy = fidget_project_get_taxonomy (self->project);
+  for (int k = 0; k < FIDGET_ASSIST_TOP_K && prediction->top[k] >= 0; k++)
+    {
+      const FidgetAction *action =
+        fidget_taxonomy_lookup_action_by_model_index (taxonomy, prediction->top[k]);
+
+      if (action == NULL)
+        continue;
+      codes[n] = action->code;
+      probabilities[n] = prediction->probabilities[prediction->top[k]];
+      n++;
+    }
+  fidget_action_picker_set_suggestions (self->picker, codes, probabilities);
+}
+
+/* Asked again whenever the selection or its frames change; the question before is cancelled,
+ * so the worker never spends time on a segment nobody looks at any more. */
+static void
+assist_classify_selected (FidgetWorkspace *self)
+{
+  const FidgetSegment *segment = find_segment (self, self->selected);
+  const FidgetSuggestion *suggestion = find_suggestion (self, self->selected);
+  g_autofree char *path = NULL;
+
+  if (segment != NULL && self->classify_uuid != NULL &&
+      g_str_equal (self->classify_uuid, segment->uuid) &&
+      self->classify_start == segment->start_frame && self->classify_end == segment->end_frame &&
+      self->classify_model == self->model)
+    return;   /* the answer shown (or coming) is still the right one */
+
+  if (self->classify_cancellable != NULL)
+    g_cancellable_cancel (self->classify_cancellable);
+  g_clear_object (&self->classify_cancellable);
+  g_clear_pointer (&self->classify_uuid, g_free);
+  self->classify_model = NULL;
+  fidget_action_picker_set_suggestions (self->picker, NULL, NULL);
+
+  if (suggestion != NULL)
+    {
+      picker_show_scores (self, suggestion->scores_json);
+      return;
+    }
+  if (segment == NULL || self->video == NULL)
+    {
+      fidget_action_picker_set_suggestions_note (self->picker,
+                                                 _("Select a segment to see the model's top "
+                                                   "five for it."));
+      return;
+    }
+  if (self->model == NULL)
+    {
+      fidget_action_picker_set_suggestions_note (
+        self->picker, self->model_weights != NULL && self->model_error == NULL
+                      ? _("The model is loading…")
+                      : _("No model: choose MANet's weights in Preferences to see its top "
+                          "five here."));
+      return;
+    }
+
+  fidget_action_picker_set_suggestions_note (self->picker, _("Asking the model…"));
+  self->classify_uuid = g_strdup (segment->uuid);
+  self->classify_start = segment->start_frame;
+  self->classify_end = segment->end_frame;
+  self->classify_model = self->model;
+  self->classify_cancellable = g_cancellable_new ();
+  self->classify_started_us = g_get_monotonic_time ();
+  self->classify_started++;
+  path = fidget_project_resolve_video_path (self->project, self->video);
+  fidget_assist_classify_async (self->model, path, self->video->fps_num, self->video->fps_den,
+                                segment->start_frame, segment->end_frame,
+                                self->classify_cancellable, on_classified,
+                                pending_new (self, self->classify_cancellable));
+}
+
+/* }}} */
+
+static void
+assist_open_video (FidgetWorkspace *self)
+{
+  assist_reload_suggestions (self);
+  assist_start_motion (self);
+  assist_update (self);
+}
+
+static void
+assist_close_video (FidgetWorkspace *self)
+{
+  GCancellable **jobs[] = { &self->motion_cancellable, &self->scan_cancellable,
+                            &self->classify_cancellable };
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      if (*jobs[i] != NULL)
+        g_cancellable_cancel (*jobs[i]);
+      g_clear_object (jobs[i]);
+    }
+  g_clear_pointer (&self->classify_uuid, g_free);
+  g_clear_pointer (&self->fixing, g_free);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  fidget_timeline_set_suggestions (self->timeline, NULL);
+  fidget_timeline_set_motion (self->timeline, NULL, 0);
+  self->motion_fraction = -1.0;
+  if (self->picker != NULL)
+    fidget_action_picker_set_suggestions (self->picker, NULL, NULL);
+}
+
+static void
+action_scan (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  start_scan (FIDGET_WORKSPACE (widget));
+}
+
+static void
+action_cancel_scan (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  cancel_scan (FIDGET_WORKSPACE (widget));
+}
+
+static void
+action_suggestion (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *parameter)
+{
+  FidgetWorkspace *self = FIDGET_WORKSPACE (widget);
+
+  if (g_str_equal (name, "workspace.accept-suggestion"))
+    accept_suggestion (self);
+  else if (g_str_equal (name, "workspace.fix-suggestion"))
+    fix_suggestion (self);
+  else if (g_str_equal (name, "workspace.reject-suggestion"))
+    reject_suggestion (self);
+  else
+    select_next_suggestion (self, g_str_equal (name, "workspace.next-suggestion"));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1453,6 +2440,10 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
         case GDK_KEY_0:
         case GDK_KEY_KP_0:
           fidget_timeline_zoom_to_fit (self->timeline);
+          return TRUE;
+        case GDK_KEY_m:
+        case GDK_KEY_M:
+          start_scan (self);
           return TRUE;
         case GDK_KEY_j:
         case GDK_KEY_J:
@@ -1586,6 +2577,31 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
     case GDK_KEY_l:
     case GDK_KEY_L:
       toggle_loop (self);
+      return TRUE;
+
+    /* Suggestions: keep, update (fix), wrong (reject), and walk them. */
+    case GDK_KEY_k:
+    case GDK_KEY_K:
+      accept_suggestion (self);
+      return TRUE;
+
+    case GDK_KEY_u:
+    case GDK_KEY_U:
+      fix_suggestion (self);
+      return TRUE;
+
+    case GDK_KEY_w:
+    case GDK_KEY_W:
+      reject_suggestion (self);
+      return TRUE;
+
+    case GDK_KEY_period:
+    case GDK_KEY_KP_Decimal:
+      select_next_suggestion (self, TRUE);
+      return TRUE;
+
+    case GDK_KEY_comma:
+      select_next_suggestion (self, FALSE);
       return TRUE;
 
     case GDK_KEY_plus:
@@ -1830,6 +2846,7 @@ fidget_workspace_set_project (FidgetWorkspace *self,
       fidget_timeline_set_taxonomy (self->timeline, taxonomy);
       fidget_action_picker_set_taxonomy (self->picker, taxonomy);
     }
+  assist_load_model (self);
 }
 
 void
@@ -1876,6 +2893,13 @@ FidgetInspector *
 fidget_workspace_get_inspector (FidgetWorkspace *self)
 {
   return self->inspector;
+}
+
+FidgetPlayer *
+fidget_workspace_get_player (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), NULL);
+  return self->player;
 }
 
 FidgetActionPicker *
@@ -1948,6 +2972,68 @@ fidget_workspace_get_typed_code (FidgetWorkspace *self)
   return self->typed->str;
 }
 
+GPtrArray *
+fidget_workspace_get_suggestions (FidgetWorkspace *self)
+{
+  return self->suggestions;
+}
+
+FidgetAssistModel *
+fidget_workspace_get_model (FidgetWorkspace *self)
+{
+  return self->model;
+}
+
+gboolean
+fidget_workspace_is_model_loading (FidgetWorkspace *self)
+{
+  return self->model_cancellable != NULL;
+}
+
+const char *
+fidget_workspace_get_assist_text (FidgetWorkspace *self)
+{
+  return gtk_label_get_text (self->assist_label);
+}
+
+gboolean
+fidget_workspace_is_scanning (FidgetWorkspace *self,
+                              double          *fraction)
+{
+  if (fraction != NULL)
+    *fraction = self->scan_fraction;
+  return self->scan_cancellable != NULL;
+}
+
+gboolean
+fidget_workspace_is_measuring_motion (FidgetWorkspace *self)
+{
+  return self->motion_cancellable != NULL;
+}
+
+void
+fidget_workspace_get_classify_stats (FidgetWorkspace *self,
+                                     guint           *started,
+                                     guint           *cancelled,
+                                     guint           *completed,
+                                     double          *last_ms)
+{
+  if (started != NULL)
+    *started = self->classify_started;
+  if (cancelled != NULL)
+    *cancelled = self->classify_cancelled;
+  if (completed != NULL)
+    *completed = self->classify_completed;
+  if (last_ms != NULL)
+    *last_ms = self->classify_ms;
+}
+
+const char *
+fidget_workspace_get_classified (FidgetWorkspace *self)
+{
+  return self->classify_cancellable == NULL ? self->classify_uuid : NULL;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void
@@ -1963,6 +3049,13 @@ fidget_workspace_dispose (GObject *object)
   g_clear_handle_id (&self->typed_timeout, g_source_remove);
   if (self->project != NULL)
     g_clear_signal_handler (&self->changed_id, self->project);
+  if (self->settings != NULL)
+    g_clear_signal_handler (&self->settings_changed_id, self->settings);
+  if (self->model_cancellable != NULL)
+    g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  assist_close_video (self);
+  g_clear_pointer (&self->model, fidget_assist_model_unref);
 
   if (self->picker != NULL)
     {
@@ -1990,6 +3083,10 @@ fidget_workspace_finalize (GObject *object)
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->error_text, g_free);
   g_clear_pointer (&self->last_message, g_free);
+  g_clear_pointer (&self->model_weights, g_free);
+  g_clear_pointer (&self->model_error, g_free);
+  g_clear_pointer (&self->classify_uuid, g_free);
+  g_clear_pointer (&self->fixing, g_free);
   g_string_free (self->typed, TRUE);
 
   G_OBJECT_CLASS (fidget_workspace_parent_class)->finalize (object);
@@ -2099,9 +3196,16 @@ fidget_workspace_class_init (FidgetWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, marks_label);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, picker_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, loop_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, audio_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, speed_label);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, timeline);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, inspector);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, assist_bar);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, assist_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, assist_progress);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, assist_cancel);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, assist_weights);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, scan_button);
 
   gtk_widget_class_install_action (widget_class, "workspace.play", NULL, action_play);
   gtk_widget_class_install_action (widget_class, "workspace.relink", NULL, action_relink);
@@ -2118,6 +3222,19 @@ fidget_workspace_class_init (FidgetWorkspaceClass *klass)
   gtk_widget_class_install_action (widget_class, "workspace.zoom-fit", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "workspace.dismiss-error", NULL,
                                    action_dismiss_error);
+  gtk_widget_class_install_action (widget_class, "workspace.scan", NULL, action_scan);
+  gtk_widget_class_install_action (widget_class, "workspace.cancel-scan", NULL,
+                                   action_cancel_scan);
+  gtk_widget_class_install_action (widget_class, "workspace.accept-suggestion", NULL,
+                                   action_suggestion);
+  gtk_widget_class_install_action (widget_class, "workspace.fix-suggestion", NULL,
+                                   action_suggestion);
+  gtk_widget_class_install_action (widget_class, "workspace.reject-suggestion", NULL,
+                                   action_suggestion);
+  gtk_widget_class_install_action (widget_class, "workspace.next-suggestion", NULL,
+                                   action_suggestion);
+  gtk_widget_class_install_action (widget_class, "workspace.previous-suggestion", NULL,
+                                   action_suggestion);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "workspace");
@@ -2133,6 +3250,7 @@ fidget_workspace_init (FidgetWorkspace *self)
   self->loop_start = self->loop_end = -1;
   self->shown = -1;
   self->speed = 1.0;
+  self->motion_fraction = -1.0;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -2141,7 +3259,14 @@ fidget_workspace_init (FidgetWorkspace *self)
     {
       self->speed = CLAMP (g_settings_get_double (self->settings, "default-speed"), 0.1, 2.0);
       recent = g_settings_get_strv (self->settings, "recent-actions");
+      /* Weights chosen in Preferences apply at once. */
+      self->settings_changed_id = g_signal_connect (self->settings, "changed",
+                                                    G_CALLBACK (on_settings_changed), self);
+      g_settings_bind (self->settings, "play-audio", self->audio_button, "active",
+                       G_SETTINGS_BIND_DEFAULT);
     }
+  g_signal_connect (self->audio_button, "toggled", G_CALLBACK (on_audio_toggled), self);
+  update_audio_button (self);
 
   self->picker = FIDGET_ACTION_PICKER (fidget_action_picker_new ());
   fidget_action_picker_set_recent (self->picker, (const char * const *) recent);
@@ -2168,6 +3293,7 @@ fidget_workspace_init (FidgetWorkspace *self)
   update_position_label (self);
   update_annotator_banner (self);
   reload_segments (self);
+  assist_update (self);
 }
 
 GtkWidget *
@@ -2175,3 +3301,87 @@ fidget_workspace_new (void)
 {
   return g_object_new (FIDGET_TYPE_WORKSPACE, NULL);
 }
+
+/* {{{ review */
+
+void
+fidget_workspace_review_show_range (FidgetWorkspace *self,
+                                    const char      *uuid,
+                                    gint64           start,
+                                    gint64           end,
+                                    gboolean         play)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  select_segment (self, find_segment (self, uuid) != NULL ? uuid : NULL);
+  fidget_workspace_set_playing (self, FALSE);
+  if (end > start)
+    {
+      self->loop_start = start;
+      self->loop_end = end;
+      fidget_timeline_set_loop (self->timeline, start, end);
+      gtk_toggle_button_set_active (self->loop_button, TRUE);
+    }
+  else
+    clear_loop (self);
+  fidget_workspace_seek (self, MAX (start, 0));
+  if (play)
+    fidget_workspace_set_playing (self, TRUE);
+}
+
+void
+fidget_workspace_review_set_marks (FidgetWorkspace *self,
+                                   gint64           in_frame,
+                                   gint64           out_frame)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  clear_typed (self);
+  self->mark_in = in_frame;
+  self->mark_out = out_frame;
+  update_marks (self);
+}
+
+void
+fidget_workspace_review_set_others (FidgetWorkspace *self,
+                                    GPtrArray       *segments)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  if (segments == NULL)
+    {
+      reload_segments (self);
+      return;
+    }
+  fidget_timeline_set_segments (self->timeline, FIDGET_TIMELINE_LANE_OTHERS, segments);
+  fidget_timeline_set_lane_visible (self->timeline, FIDGET_TIMELINE_LANE_OTHERS, TRUE);
+}
+
+void
+fidget_workspace_review_show_message (FidgetWorkspace *self,
+                                      const char      *message)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+  g_return_if_fail (message != NULL);
+
+  show_message (self, message);
+}
+
+gboolean
+fidget_workspace_review_keys_busy (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), FALSE);
+
+  return self->typed->len > 0 || self->mark_in >= 0 || self->mark_out >= 0 ||
+         focus_is_text (self);
+}
+
+gboolean
+fidget_workspace_review_is_playable (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), FALSE);
+
+  return self->player != NULL;
+}
+
+/* }}} */

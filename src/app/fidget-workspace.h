@@ -51,3 +51,36 @@ void               fidget_workspace_set_show_others (FidgetWorkspace *self,
 void               fidget_workspace_focus          (FidgetWorkspace *self);
 
 G_END_DECLS
+
+/* {{{ review */
+
+G_BEGIN_DECLS
+
+/* What the review bar drives. The segment (or range) under review: @uuid selected (NULL or a
+ * version that is no segment selects nothing), [@start, @end) looped, the playhead at its
+ * start and, with @play, played in a loop. */
+void               fidget_workspace_review_show_range    (FidgetWorkspace *self,
+                                                          const char      *uuid,
+                                                          gint64           start,
+                                                          gint64           end,
+                                                          gboolean         play);
+/* The in and out marks (the out one included), -1 for none: a range being adjusted. */
+void               fidget_workspace_review_set_marks     (FidgetWorkspace *self,
+                                                          gint64           in_frame,
+                                                          gint64           out_frame);
+/* The others' lane shows @segments (FidgetSegment, copied) instead of the store's, and is
+ * shown; NULL gives it back to the store's segments and the review's rule. */
+void               fidget_workspace_review_set_others    (FidgetWorkspace *self,
+                                                          GPtrArray       *segments);
+/* A toast over the video, as the workspace's own messages. */
+void               fidget_workspace_review_show_message  (FidgetWorkspace *self,
+                                                          const char      *message);
+/* Whether the keyboard is in the middle of something of the workspace's: an action code
+ * being typed, marks set, a text field or popover focused. The review's keys wait then. */
+gboolean           fidget_workspace_review_keys_busy     (FidgetWorkspace *self);
+/* Whether the open video can be shown and played yet (it opens in the background). */
+gboolean           fidget_workspace_review_is_playable   (FidgetWorkspace *self);
+
+G_END_DECLS
+
+/* }}} */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fidget-assist.h"
+#include "fidget-player.h"
 
 /* mmaction2's img_norm_cfg for MA-52 (RGB, on 0..255 values). */
 static const float norm_mean[3] = { 123.675f, 116.28f, 103.53f };
@@ -22,6 +23,8 @@ static const float norm_std[3] = { 58.395f, 57.12f, 57.375f };
 /* Frames read forward rather than seeking: an accurate seek decodes from the keyframe before
  * its target anyway, so reading on is cheaper over gaps of up to a couple of seconds. */
 #define FORWARD_REACH_SECONDS 2
+/* Seeks further back, where frames are missing. */
+#define MAX_RESEEKS         2
 
 /* {{{ Sampling */
 
@@ -165,6 +168,17 @@ typedef struct
   GstVideoInfo  info;
   gboolean      have_info;
   GstVideoConverter *converter;
+
+  /* Leaving out pictures nobody needs (see on_picture_input()). The wanted frames and the
+   * origin are set before skipping is turned on, and only read afterwards. */
+  const gint64 *frames;        /* the wanted frames, ascending */
+  int           n_frames;
+  gint          skipping;      /* atomic */
+  GArray       *kept;          /* stream times of this segment's pictures (decoder thread) */
+  guint         kept_segment;
+  GMutex        lock;          /* guards @dropped */
+  GArray       *dropped;       /* frames of the pictures left out */
+  gboolean      irregular;     /* the timestamps need the fix-ups of reader_own_frame() */
 } Reader;
 
 static void
@@ -300,9 +314,15 @@ reader_own_frame (Reader    *reader,
                                                   GST_SECOND * (guint64) reader->fps_den);
     }
   else
-    own = reader->last_own + 1;
+    {
+      own = reader->last_own + 1;
+      reader->irregular = TRUE;
+    }
   if (reader->last_own >= 0 && own <= reader->last_own)
-    own = reader->last_own + 1;
+    {
+      own = reader->last_own + 1;
+      reader->irregular = TRUE;
+    }
   reader->last_own = own;
   return own;
 }
@@ -409,6 +429,87 @@ reader_convert (Reader    *reader,
   return TRUE;
 }
 
+/* The frame a picture timestamped @stream_time belongs to: reader_own_frame()'s rule. */
+static gint64
+reader_frame_at (Reader *reader,
+                 gint64  stream_time)
+{
+  return fidget_ns_to_nearest_frame (stream_time - (gint64) reader->origin, reader->fps_num,
+                                     reader->fps_den);
+}
+
+/* A picture no other picture refers to is left undecoded unless a wanted frame may show it.
+ * Wanted frame w shows the latest picture whose frame is <= w; so a picture at frame d can
+ * only matter to the first wanted frame w >= d, and not even to that one when a picture that
+ * is decoded lies in (d, w]. Pictures come to the decoder in decoding order, where a B-frame
+ * follows the later picture it leans on: that one is known by then. Timestamps that need
+ * fixing up make reader_own_frame() differ from this rule: then the whole clip is decoded
+ * again without leaving anything out (see fidget_assist_decode_frames()). */
+static gboolean
+on_picture_input (const FidgetPictureInput *picture,
+                  gpointer                  user_data)
+{
+  Reader *reader = user_data;
+  gint64 own;
+  gint64 first_wanted = -1;
+  gboolean needed;
+
+  if (reader->kept == NULL || picture->segment != reader->kept_segment)
+    {
+      if (reader->kept == NULL)
+        reader->kept = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_set_size (reader->kept, 0);
+      reader->kept_segment = picture->segment;
+    }
+
+  if (picture->reference || !g_atomic_int_get (&reader->skipping))
+    {
+      g_array_append_val (reader->kept, picture->stream_time);
+      return FALSE;
+    }
+
+  own = reader_frame_at (reader, picture->stream_time);
+  for (int i = 0; i < reader->n_frames && first_wanted < 0; i++)
+    if (reader->frames[i] >= own)
+      first_wanted = reader->frames[i];
+
+  needed = first_wanted == own;
+  if (first_wanted > own)
+    {
+      needed = TRUE;
+      for (guint i = 0; i < reader->kept->len && needed; i++)
+        {
+          gint64 other = reader_frame_at (reader, g_array_index (reader->kept, gint64, i));
+
+          if (other > own && other <= first_wanted)
+            needed = FALSE;
+        }
+    }
+
+  if (needed)
+    {
+      g_array_append_val (reader->kept, picture->stream_time);
+      return FALSE;
+    }
+  g_mutex_lock (&reader->lock);
+  g_array_append_val (reader->dropped, own);
+  g_mutex_unlock (&reader->lock);
+  return TRUE;
+}
+
+static void
+on_deep_element_added (GstBin     *bin,
+                       GstBin     *sub_bin,
+                       GstElement *element,
+                       gpointer    user_data)
+{
+  if (GST_IS_VIDEO_DECODER (element))
+    {
+      fidget_media_tune_decoder (element);
+      fidget_media_watch_decoder_input (element, on_picture_input, user_data);
+    }
+}
+
 static void
 reader_clear (Reader *reader)
 {
@@ -418,6 +519,10 @@ reader_clear (Reader *reader)
   g_clear_object (&reader->bus);
   g_clear_object (&reader->sink);
   g_clear_object (&reader->pipeline);
+  /* The streaming threads are gone: nothing touches these any more. */
+  g_clear_pointer (&reader->kept, g_array_unref);
+  g_clear_pointer (&reader->dropped, g_array_unref);
+  g_mutex_clear (&reader->lock);
 }
 
 static gboolean
@@ -463,6 +568,8 @@ reader_open (Reader      *reader,
   gst_bin_add_many (GST_BIN (reader->pipeline), src, decodebin, reader->sink, NULL);
   gst_element_link (src, decodebin);
   g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_pad_added), reader);
+  g_signal_connect (reader->pipeline, "deep-element-added", G_CALLBACK (on_deep_element_added),
+                    reader);
   reader->bus = gst_element_get_bus (reader->pipeline);
   reader->seek_target = GST_CLOCK_TIME_NONE;
   reader->last_own = -1;
@@ -484,27 +591,99 @@ typedef struct
 {
   gint64     frame;
   GstSample *sample;   /* the picture it shows, once known */
+  gint64     own;      /* that picture's frame */
 } Wanted;
 
-guint8 *
-fidget_assist_decode_frames (const char    *path,
-                             int            fps_num,
-                             int            fps_den,
-                             const gint64  *frames,
-                             int            n_frames,
-                             int           *width_out,
-                             int           *height_out,
-                             GCancellable  *cancellable,
-                             GError       **error)
+/* Whether a picture left out might have been one a wanted frame shows, which only timestamps
+ * that reader_own_frame() has to fix up can cause. */
+static gboolean
+reader_dropped_needed (Reader *reader,
+                       Wanted *wanted,
+                       int     n_frames)
+{
+  gboolean needed = FALSE;
+
+  g_mutex_lock (&reader->lock);
+  if (reader->dropped->len > 0 && reader->irregular)
+    needed = TRUE;
+  for (int i = 0; i < n_frames && !needed; i++)
+    for (guint d = 0; d < reader->dropped->len && !needed; d++)
+      {
+        gint64 frame = g_array_index (reader->dropped, gint64, d);
+
+        /* A left-out picture between the one shown and the wanted frame, or before the
+         * wanted frame when the one shown comes after it (the first after a seek). */
+        needed = frame <= wanted[i].frame &&
+                 (frame > wanted[i].own || wanted[i].own > wanted[i].frame);
+      }
+  g_mutex_unlock (&reader->lock);
+  return needed;
+}
+
+/* Converts the picture wanted frame @k shows to RGB in its place in *@pictures, as soon as
+ * it is known: the conversion runs while the decoder's threads go on, and the decoded picture
+ * is let go at once. */
+static gboolean
+reader_store (Reader   *reader,
+              Wanted   *wanted,
+              int       k,
+              int       n_frames,
+              guint8  **pictures,
+              int      *width_out,
+              int      *height_out,
+              GError  **error)
+{
+  gsize picture_bytes;
+
+  if (*pictures == NULL)
+    {
+      GstVideoInfo info;
+
+      if (!gst_video_info_from_caps (&info, gst_sample_get_caps (wanted[k].sample)))
+        {
+          g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                       "“%s” cannot be decoded: its decoder gave pictures of no known format",
+                       reader->display);
+          return FALSE;
+        }
+      *width_out = info.width;
+      *height_out = info.height;
+      *pictures = g_malloc ((gsize) info.width * 3 * info.height * n_frames);
+    }
+  picture_bytes = (gsize) *width_out * 3 * *height_out;
+
+  if (k > 0 && wanted[k].sample == wanted[k - 1].sample)
+    memcpy (*pictures + picture_bytes * k, *pictures + picture_bytes * (k - 1), picture_bytes);
+  else if (!reader_convert (reader, wanted[k].sample, *pictures + picture_bytes * k, error))
+    return FALSE;
+  if (k > 0)
+    g_clear_pointer (&wanted[k - 1].sample, gst_sample_unref);
+  return TRUE;
+}
+
+static guint8 *
+decode_frames (const char    *path,
+               int            fps_num,
+               int            fps_den,
+               const gint64  *frames,
+               int            n_frames,
+               gboolean       skip,
+               gboolean      *retry,
+               int           *width_out,
+               int           *height_out,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autofree char *display = g_filename_display_name (path);
   g_autofree Wanted *wanted = NULL;
   g_autofree guint8 *pictures = NULL;
   g_autoptr(GstSample) previous = NULL;   /* the latest picture before the next wanted frame */
+  gint64 previous_own = -1;
+  gint64 sought = -1;       /* the frame the last seek went to */
+  int reseeks = 0;
   Reader reader = { 0 };
   gint64 started = g_get_monotonic_time ();
   gint64 decoded = 0;
-  gsize picture_bytes;
   gint64 reach;
   int next = 0;
   gboolean ok = FALSE;
@@ -519,6 +698,11 @@ fidget_assist_decode_frames (const char    *path,
   reader.cancellable = cancellable;
   reader.fps_num = fps_num;
   reader.fps_den = fps_den;
+  reader.frames = frames;
+  reader.n_frames = n_frames;
+  reader.dropped = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_mutex_init (&reader.lock);
+  *retry = FALSE;
   wanted = g_new0 (Wanted, n_frames);
   for (int i = 0; i < n_frames; i++)
     wanted[i].frame = frames[i];
@@ -544,10 +728,16 @@ fidget_assist_decode_frames (const char    *path,
     gst_sample_unref (first);
     reader.origin = GST_CLOCK_TIME_IS_VALID (t) && t >= GST_SECOND ? t : 0;
   }
+  /* The origin is known: from here on, pictures nobody wants may be left out. */
+  g_atomic_int_set (&reader.skipping, skip);
   /* Far from the start, seek while still paused: nothing after frame 0 is decoded in vain.
    * Otherwise read on from the start (playing hands out the held picture first). */
-  if (wanted[0].frame > reach && !reader_seek (&reader, wanted[0].frame, error))
-    goto out;
+  if (wanted[0].frame > reach)
+    {
+      sought = wanted[0].frame;
+      if (!reader_seek (&reader, sought, error))
+        goto out;
+    }
   gst_element_set_state (reader.pipeline, GST_STATE_PLAYING);
   g_debug ("%s: playing at %.0f ms", display, (g_get_monotonic_time () - started) / 1000.0);
 
@@ -560,7 +750,8 @@ fidget_assist_decode_frames (const char    *path,
         {
           /* A long way on: seek rather than decode everything in between. */
           g_clear_pointer (&previous, gst_sample_unref);
-          if (!reader_seek (&reader, wanted[next].frame, error))
+          sought = wanted[next].frame;
+          if (!reader_seek (&reader, sought, error))
             goto out;
         }
 
@@ -573,15 +764,41 @@ fidget_assist_decode_frames (const char    *path,
         }
       own = reader_own_frame (&reader, sample);
       decoded++;
+      if (previous == NULL && sought > 0 && wanted[next].frame < own && reseeks < MAX_RESEEKS)
+        {
+          /* The first picture after a seek lies beyond the wanted frame: the one that frame
+           * shows began more than half a period before it (frames are missing there), and
+           * the seek passed it. Start again further back. */
+          reseeks++;
+          /* Within the reach, so that reading on takes it from there: half of it, then
+           * all of it. */
+          sought = wanted[next].frame - CLAMP (reach * reseeks / 2, 1, MAX (reach - 2, 1));
+          sought = MAX (sought, 0);
+          if (!reader_seek (&reader, sought, error))
+            goto out;
+          continue;
+        }
       /* Frames passed without a picture of their own show the latest before them; a frame
        * before the first picture after a seek from the start shows that first picture. */
       while (next < n_frames && wanted[next].frame < own)
         {
           wanted[next].sample = gst_sample_ref (previous != NULL ? previous : sample);
+          wanted[next].own = previous != NULL ? previous_own : own;
+          if (!reader_store (&reader, wanted, next, n_frames, &pictures, width_out, height_out,
+                             error))
+            goto out;
           next++;
         }
       while (next < n_frames && wanted[next].frame == own)
-        wanted[next++].sample = gst_sample_ref (sample);
+        {
+          wanted[next].own = own;
+          wanted[next].sample = gst_sample_ref (sample);
+          if (!reader_store (&reader, wanted, next, n_frames, &pictures, width_out, height_out,
+                             error))
+            goto out;
+          next++;
+        }
+      previous_own = own;
       g_clear_pointer (&previous, gst_sample_unref);
       previous = g_steal_pointer (&sample);
     }
@@ -593,35 +810,25 @@ fidget_assist_decode_frames (const char    *path,
       goto out;
     }
   for (; next < n_frames; next++)
-    wanted[next].sample = gst_sample_ref (previous);
-  g_debug ("%s: %" G_GINT64_FORMAT " pictures read in %.0f ms", display, decoded,
-           (g_get_monotonic_time () - started) / 1000.0);
-
-  for (int i = 0; i < n_frames; i++)
     {
-      if (i == 0)
-        {
-          GstVideoInfo info;
-
-          if (!gst_video_info_from_caps (&info, gst_sample_get_caps (wanted[0].sample)))
-            {
-              g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
-                           "“%s” cannot be decoded: its decoder gave pictures of no known format",
-                           display);
-              goto out;
-            }
-          *width_out = info.width;
-          *height_out = info.height;
-          picture_bytes = (gsize) info.width * 3 * info.height;
-          pictures = g_malloc (picture_bytes * n_frames);
-        }
-      if (i > 0 && wanted[i].sample == wanted[i - 1].sample)
-        memcpy (pictures + picture_bytes * i, pictures + picture_bytes * (i - 1), picture_bytes);
-      else if (!reader_convert (&reader, wanted[i].sample, pictures + picture_bytes * i, error))
+      wanted[next].sample = gst_sample_ref (previous);
+      wanted[next].own = previous_own;
+      if (!reader_store (&reader, wanted, next, n_frames, &pictures, width_out, height_out,
+                         error))
         goto out;
     }
+  if (reader_dropped_needed (&reader, wanted, n_frames))
+    {
+      g_debug ("%s: a picture left out may be one to show; decoding everything", display);
+      *retry = TRUE;
+      goto out;
+    }
+  g_debug ("%s: %" G_GINT64_FORMAT " pictures read, %u left undecoded, 8 converted to RGB, "
+           "in %.0f ms", display, decoded, reader.dropped->len,
+           (g_get_monotonic_time () - started) / 1000.0);
+
   ok = TRUE;
-  g_debug ("%s: converted to RGB at %.0f ms", display,
+  g_debug ("%s: done at %.0f ms", display,
            (g_get_monotonic_time () - started) / 1000.0);
 
 out:
@@ -630,6 +837,31 @@ out:
   g_clear_pointer (&previous, gst_sample_unref);
   reader_clear (&reader);
   return ok ? g_steal_pointer (&pictures) : NULL;
+}
+
+guint8 *
+fidget_assist_decode_frames (const char    *path,
+                             int            fps_num,
+                             int            fps_den,
+                             const gint64  *frames,
+                             int            n_frames,
+                             int           *width_out,
+                             int           *height_out,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  gboolean retry = FALSE;
+  guint8 *pictures;
+
+  g_return_val_if_fail (path != NULL && frames != NULL && n_frames > 0, NULL);
+  g_return_val_if_fail (fps_num > 0 && fps_den > 0, NULL);
+
+  pictures = decode_frames (path, fps_num, fps_den, frames, n_frames, TRUE, &retry, width_out,
+                            height_out, cancellable, error);
+  if (pictures == NULL && retry)
+    pictures = decode_frames (path, fps_num, fps_den, frames, n_frames, FALSE, &retry,
+                              width_out, height_out, cancellable, error);
+  return pictures;
 }
 
 /* }}} */

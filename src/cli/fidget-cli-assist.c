@@ -15,9 +15,11 @@
 
 #include "fidget-assist.h"
 #include "fidget-cli-private.h"
+#include "fidget-motion-cache.h"
 #include "fidget-motion.h"
 #include "fidget-content-hash.h"
 #include "fidget-proposals.h"
+#include "fidget-scan.h"
 #include "fidget-suggestions.h"
 
 /* {{{ classify */
@@ -285,8 +287,9 @@ cmd_motion (int    argc,
   if (video == NULL)
     return fidget_cli_refused (error);
   path = fidget_project_resolve_video_path (project, video);
-  energy = fidget_motion_energy (path, video->fps_num, video->fps_den, video->frame_count, NULL,
-                                 show_progress ? print_progress : NULL, NULL, &error);
+  energy = fidget_motion_cache_get (path, video->content_hash, video->fps_num, video->fps_den,
+                                    video->frame_count, NULL, NULL,
+                                    show_progress ? print_progress : NULL, NULL, &error);
   if (show_progress)
     g_printerr ("\r");
   if (energy == NULL)
@@ -347,29 +350,6 @@ parse_shard (const char *text,
   return TRUE;
 }
 
-static char *
-scores_json (FidgetTaxonomy               *taxonomy,
-             const FidgetAssistPrediction *prediction)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_array (builder);
-  for (int k = 0; k < FIDGET_ASSIST_TOP_K && prediction->top[k] >= 0; k++)
-    {
-      int i = prediction->top[k];
-      const FidgetAction *action = fidget_taxonomy_lookup_action_by_model_index (taxonomy, i);
-
-      json_builder_begin_object (builder);
-      fidget_cli_add_string (builder, "code", action ? action->code : NULL);
-      fidget_cli_add_double (builder, "score", prediction->probabilities[i]);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
 static void
 add_suggestion_json (JsonBuilder            *builder,
                      const FidgetSuggestion *s)
@@ -396,21 +376,11 @@ add_suggestion_json (JsonBuilder            *builder,
   json_builder_end_object (builder);
 }
 
-typedef struct
-{
-  gboolean show;
-  double   from;
-  double   span;
-} Progress;
-
 static void
 prelabel_progress (double   fraction,
                    gpointer user_data)
 {
-  Progress *progress = user_data;
-
-  if (progress->show)
-    g_printerr ("\r%3.0f %%", 100.0 * (progress->from + progress->span * fraction));
+  g_printerr ("\r%3.0f %%", 100.0 * fraction);
 }
 
 static int
@@ -431,26 +401,18 @@ cmd_prelabel (int    argc,
   gint64 started = g_get_monotonic_time ();
   g_autoptr(FidgetProject) project = NULL;
   g_autoptr(FidgetVideo) video = NULL;
-  g_autoptr(FidgetTaxonomy) taxonomy = NULL;
-  g_autoptr(FidgetManet) model = NULL;
+  g_autoptr(FidgetAssistModel) model = NULL;
+  g_autoptr(FidgetScanResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) windows = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_suggestion_free);
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *model_hash = NULL;
-  g_autofree double *energy = NULL;
-  Progress progress = { isatty (STDERR_FILENO), 0.0, 0.2 };
-  gint64 video_id, threads = 0, motion_us, n_mine = 0;
+  gboolean show_progress = isatty (STDERR_FILENO);
+  gint64 video_id, threads = 0;
   int shard = 1, n_shards = 1, status = FIDGET_CLI_OK;
-  LoadJob job = { 0 };
-  GThread *loader;
 
   if (!fidget_cli_parse (&argc, &argv, "PROJECT",
-                         "Scan a video for model suggestions: candidate windows from its motion, "
-                         "each labelled by MANet. Suggestions are not labels: accept, fix or "
-                         "reject them with “suggestions”. Re-running replaces this model's open "
-                         "suggestions for the video.", entries))
+                         "Scan a video for model suggestions: candidate windows from its motion "
+                         "(cached per video), each labelled by MANet. Suggestions are not labels: "
+                         "accept, fix or reject them with “suggestions”. Re-running replaces this "
+                         "model's open suggestions for the video.", entries))
     return FIDGET_CLI_USAGE;
   if (argc != 2)
     return fidget_cli_usage_error ("prelabel takes one PROJECT");
@@ -479,98 +441,19 @@ cmd_prelabel (int    argc,
   video = fidget_project_get_video (project, video_id, &error);
   if (video == NULL)
     return fidget_cli_refused (error);
-  path = fidget_project_resolve_video_path (project, video);
 
-  /* The suggestions name the exact weights that made them. */
-  model_hash = fidget_content_hash_file (weights, NULL, NULL, NULL, &error);
-  if (model_hash == NULL)
-    return fidget_cli_refused (error);
-
-  /* Loading the weights overlaps the motion pass. */
-  job.path = weights;
-  job.n_threads = (int) threads;
-  loader = g_thread_new ("fidget-load-weights", load_thread, &job);
-  energy = fidget_motion_energy (path, video->fps_num, video->fps_den, video->frame_count, NULL,
-                                 prelabel_progress, &progress, &error);
-  g_thread_join (loader);
-  model = g_steal_pointer (&job.model);
+  model = fidget_assist_model_load (weights, (int) threads, NULL, &error);
   if (model == NULL)
     {
-      g_autoptr(GError) load_error = g_steal_pointer (&job.error);
-
-      if (progress.show)
-        g_printerr ("\r");
-      g_printerr ("fidget-cli: %s. %s.\n", load_error->message, fidget_assist_weights_help ());
-      return FIDGET_CLI_REFUSED;
-    }
-  if (energy == NULL)
-    {
-      if (progress.show)
-        g_printerr ("\r");
-      return fidget_cli_refused (error);
-    }
-  motion_us = g_get_monotonic_time () - started;
-
-  taxonomy = fidget_taxonomy_new_ma52 ();
-  if (fidget_manet_get_n_classes (model) != (int) fidget_taxonomy_get_n_model_classes (taxonomy))
-    {
-      g_autofree char *display = g_filename_display_name (weights);
-
-      if (progress.show)
-        g_printerr ("\r");
-      g_printerr ("fidget-cli: “%s” classifies into %d classes, not MA-52's %d actions: these "
-                  "are not MANet's MA-52 weights. %s.\n", display,
-                  fidget_manet_get_n_classes (model),
-                  (int) fidget_taxonomy_get_n_model_classes (taxonomy),
-                  fidget_assist_weights_help ());
+      g_printerr ("fidget-cli: %s. %s.\n", error->message, fidget_assist_weights_help ());
       return FIDGET_CLI_REFUSED;
     }
 
-  windows = fidget_motion_proposals (energy, video->frame_count, video->fps_num, video->fps_den,
-                                     NULL);
-  for (guint w = 0; w < windows->len; w++)
-    if ((int) (w % n_shards) == shard - 1)
-      n_mine++;
-
-  progress.from = 0.2;
-  progress.span = 0.8;
-  for (guint w = 0, done = 0; w < windows->len; w++)
-    {
-      const FidgetProposal *window = &g_array_index (windows, FidgetProposal, w);
-      g_autofree float *clip = NULL;
-      g_autoptr(FidgetAssistPrediction) prediction = NULL;
-      FidgetSuggestion *item;
-      const FidgetAction *action;
-
-      /* Windows are dealt round-robin, so every shard gets a share of the whole video. */
-      if ((int) (w % n_shards) != shard - 1)
-        continue;
-      clip = fidget_assist_prepare_clip (path, video->fps_num, video->fps_den,
-                                         window->start_frame, window->end_frame, NULL, &error);
-      if (clip == NULL ||
-          !(prediction = fidget_assist_predict (model, taxonomy, clip, &error)))
-        {
-          if (progress.show)
-            g_printerr ("\r");
-          return fidget_cli_refused (error);
-        }
-      action = fidget_taxonomy_lookup_action_by_model_index (taxonomy, prediction->top[0]);
-      item = fidget_suggestion_new ();
-      item->start_frame = window->start_frame;
-      item->end_frame = window->end_frame;
-      item->action_code = g_strdup (action ? action->code : NULL);
-      item->scores_json = scores_json (taxonomy, prediction);
-      g_ptr_array_add (items, item);
-      prelabel_progress ((double) ++done / (double) MAX (n_mine, 1), &progress);
-    }
-  if (progress.show)
+  result = fidget_scan_video (project, video->id, model, shard, n_shards, NULL,
+                              show_progress ? prelabel_progress : NULL, NULL, &error);
+  if (show_progress)
     g_printerr ("\r");
-
-  stored = fidget_suggestions_add (project, video->id, model_hash, items,
-                                   n_shards > 1 ? FIDGET_SUGGESTIONS_REPLACE_OPEN_WINDOWS
-                                                : FIDGET_SUGGESTIONS_REPLACE_OPEN,
-                                   &error);
-  if (stored == NULL)
+  if (result == NULL)
     return fidget_cli_refused (error);
 
   if (json)
@@ -580,16 +463,18 @@ cmd_prelabel (int    argc,
 
       json_builder_begin_object (builder);
       fidget_cli_add_int (builder, "video", video->id);
-      fidget_cli_add_string (builder, "model", model_hash);
-      fidget_cli_add_int (builder, "windows", windows->len);
+      fidget_cli_add_string (builder, "model", result->model_hash);
+      fidget_cli_add_int (builder, "windows", result->n_windows);
       fidget_cli_add_int (builder, "shard", shard);
       fidget_cli_add_int (builder, "shards", n_shards);
       json_builder_set_member_name (builder, "suggestions");
       json_builder_begin_array (builder);
-      for (guint i = 0; i < stored->len; i++)
-        add_suggestion_json (builder, g_ptr_array_index (stored, i));
+      for (guint i = 0; i < result->suggestions->len; i++)
+        add_suggestion_json (builder, g_ptr_array_index (result->suggestions, i));
       json_builder_end_array (builder);
-      fidget_cli_add_double (builder, "motion_ms", motion_us / 1000.0);
+      fidget_cli_add_boolean (builder, "motion_cached", result->motion_cached);
+      fidget_cli_add_double (builder, "motion_ms", result->motion_s * 1000.0);
+      fidget_cli_add_double (builder, "classify_ms", result->classify_s * 1000.0);
       fidget_cli_add_double (builder, "elapsed_ms", (g_get_monotonic_time () - started) / 1000.0);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
@@ -597,8 +482,8 @@ cmd_prelabel (int    argc,
       return FIDGET_CLI_OK;
     }
   g_print ("%u suggestions for video %" G_GINT64_FORMAT " (%u windows in all, shard %d/%d) "
-           "in %.1f s\n", stored->len, video->id, windows->len, shard, n_shards,
-           (g_get_monotonic_time () - started) / 1e6);
+           "in %.1f s\n", result->suggestions->len, video->id, result->n_windows, shard,
+           n_shards, (g_get_monotonic_time () - started) / 1e6);
   return FIDGET_CLI_OK;
 }
 

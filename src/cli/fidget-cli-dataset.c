@@ -5,9 +5,14 @@
  */
 #include "config.h"
 
+#include <glib-unix.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fidget-cli-private.h"
+#include "fidget-assist.h"
+#include "fidget-evaluate.h"
 #include "fidget-review.h"
 #include "fidget-dataset.h"
 #include "fidget-dataset-import.h"
@@ -214,6 +219,261 @@ write_confusion_csv (const char         *path,
   return g_file_set_contents (path, out->str, out->len, error);
 }
 
+static void
+add_summary_json (JsonBuilder          *builder,
+                  FidgetMetricsSummary *summary)
+{
+  json_add_int (builder, "n_clips", summary->n_clips);
+  json_add_double (builder, "acc_top1_fine", summary->acc_top1_fine);
+  json_add_double (builder, "acc_top5_fine", summary->acc_top5_fine);
+  json_add_double (builder, "acc_top1_coarse", summary->acc_top1_coarse);
+  json_add_double (builder, "f1_micro_fine", summary->f1_micro_fine);
+  json_add_double (builder, "f1_macro_fine", summary->f1_macro_fine);
+  json_add_double (builder, "f1_micro_coarse", summary->f1_micro_coarse);
+  json_add_double (builder, "f1_macro_coarse", summary->f1_macro_coarse);
+  json_add_double (builder, "f1_mean", summary->f1_mean);
+}
+
+static void
+print_summary (FidgetMetricsSummary *summary)
+{
+  char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_print ("clips            %u\n", summary->n_clips);
+  g_print ("acc_top1_fine    %s\n", fraction (b, summary->acc_top1_fine));
+  g_print ("acc_top5_fine    %s\n", fraction (b, summary->acc_top5_fine));
+  g_print ("acc_top1_coarse  %s\n", fraction (b, summary->acc_top1_coarse));
+  g_print ("f1_micro_fine    %s\n", fraction (b, summary->f1_micro_fine));
+  g_print ("f1_macro_fine    %s\n", fraction (b, summary->f1_macro_fine));
+  g_print ("f1_micro_coarse  %s\n", fraction (b, summary->f1_micro_coarse));
+  g_print ("f1_macro_coarse  %s\n", fraction (b, summary->f1_macro_coarse));
+  g_print ("f1_mean          %s\n", fraction (b, summary->f1_mean));
+}
+
+/* {{{ evaluate --project: the model run on a split */
+
+typedef struct
+{
+  GMainLoop        *loop;
+  GCancellable     *cancellable;
+  FidgetEvaluation *evaluation;
+  GError           *error;
+  int               last_percent;
+  gboolean          show_progress;
+  gboolean          interrupted;
+} EvaluateRun;
+
+static void
+evaluate_progress (double   value,
+                   gpointer user_data)
+{
+  EvaluateRun *run = user_data;
+  int percent = (int) (value * 100.0);
+
+  /* Only on a terminal, and only when the number changes: scripts read stdout. */
+  if (run->show_progress && percent != run->last_percent)
+    {
+      run->last_percent = percent;
+      g_printerr ("\r%3d%%", percent);
+    }
+}
+
+static gboolean
+evaluate_interrupted (gpointer user_data)
+{
+  EvaluateRun *run = user_data;
+
+  /* Ctrl+C stops the model between layers and the decoder between frames; the files are only
+   * written after a complete run, so nothing half-done is left behind. */
+  run->interrupted = TRUE;
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+evaluate_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EvaluateRun *run = user_data;
+
+  run->evaluation = fidget_evaluate_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static const char *
+split_display (int split)
+{
+  return split < 0 ? "all" : fidget_split_to_string ((FidgetSplit) split);
+}
+
+static int
+evaluate_model (const char  *project_path,
+                const char  *weights,
+                const char  *split_text,
+                const char  *ratio,
+                const char  *seed_text,
+                const char  *threads_text,
+                gboolean     all_states,
+                const char  *output_dir,
+                gboolean     json,
+                gboolean     per_class)
+{
+  g_auto(Levels) levels = { 0 };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  FidgetEvaluateOptions options;
+  FidgetMetricsSummary summary;
+  EvaluateRun run = { 0 };
+  FidgetClassScores *fine, *coarse;
+  gint64 seed = 0, threads = 0;
+  guint signal_id;
+  int status = FIDGET_CLI_OK;
+
+  fidget_evaluate_options_init (&options);
+  if (split_text == NULL || g_str_equal (split_text, "test"))
+    options.split = FIDGET_SPLIT_TEST;
+  else if (g_str_equal (split_text, "val"))
+    options.split = FIDGET_SPLIT_VAL;
+  else if (g_str_equal (split_text, "train"))
+    options.split = FIDGET_SPLIT_TRAIN;
+  else if (g_str_equal (split_text, "all"))
+    options.split = -1;
+  else
+    return fidget_cli_usage_error ("--split must be train, val, test or all, not “%s”",
+                                   split_text);
+  if (ratio != NULL && !fidget_split_parse_ratio (ratio, options.split_params.ratio, &error))
+    return fidget_cli_usage_error ("%s", error->message);
+  if ((seed_text != NULL && !fidget_cli_parse_int64 (seed_text, "--seed", 0, &seed)) ||
+      (threads_text != NULL && !fidget_cli_parse_int64 (threads_text, "--threads", 1, &threads)))
+    return FIDGET_CLI_USAGE;
+  if (threads > 1024)
+    return fidget_cli_usage_error ("--threads is at most 1024");
+  if (weights == NULL)
+    return fidget_cli_usage_error ("evaluate --project needs --weights FILE.safetensors: %s",
+                                   fidget_assist_weights_help ());
+  options.split_params.seed = (guint64) seed;
+  options.ground_truth = !all_states;
+  options.n_threads = (int) threads;
+
+  if (!(project = fidget_cli_open (project_path, NULL, &status)))
+    return status;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.last_percent = -1;
+  run.show_progress = isatty (STDERR_FILENO);
+  signal_id = g_unix_signal_add (SIGINT, evaluate_interrupted, &run);
+  fidget_evaluate_async (project, weights, &options, cancellable, evaluate_progress, &run,
+                         evaluate_done, &run);
+  g_main_loop_run (loop);
+  g_source_remove (signal_id);
+  if (run.show_progress && run.last_percent >= 0)
+    g_printerr ("\n");
+
+  if (run.evaluation == NULL)
+    {
+      g_autoptr(GError) failure = g_steal_pointer (&run.error);
+
+      if (run.interrupted && g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_printerr ("fidget-cli: the evaluation was interrupted; no file was written\n");
+          return FIDGET_CLI_REFUSED;
+        }
+      return fidget_cli_refused (failure);
+    }
+  if (output_dir != NULL && !fidget_evaluation_write (run.evaluation, output_dir, &error))
+    {
+      g_clear_object (&run.evaluation);
+      return fidget_cli_refused (error);
+    }
+
+  levels_init (&levels);
+  fine = fidget_evaluation_get_fine (run.evaluation);
+  coarse = fidget_evaluation_get_coarse (run.evaluation);
+  fidget_evaluation_get_summary (run.evaluation, &summary);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      const FidgetSplitParams *params = fidget_evaluation_get_split_params (run.evaluation);
+      g_autofree char *ratio_text = g_strdup_printf ("%u:%u:%u", params->ratio[0],
+                                                     params->ratio[1], params->ratio[2]);
+      guint n = fidget_evaluation_get_n_clips (run.evaluation);
+
+      json_builder_begin_object (builder);
+      json_add_string (builder, "split", split_display (options.split));
+      json_add_string (builder, "ratio", ratio_text);
+      json_add_int (builder, "seed", (gint64) params->seed);
+      json_add_string (builder, "model", fidget_evaluation_get_model_hash (run.evaluation));
+      json_add_int (builder, "n_skipped", fidget_evaluation_get_n_skipped (run.evaluation));
+      json_add_double (builder, "elapsed_ms", fidget_evaluation_get_elapsed_ms (run.evaluation));
+      json_add_double (builder, "ms_per_clip",
+                       fidget_evaluation_get_elapsed_ms (run.evaluation) / MAX (n, 1));
+      add_summary_json (builder, &summary);
+      build_level_json (builder, "per_class_fine", "confusion_fine", fine, &levels, TRUE);
+      build_level_json (builder, "per_class_coarse", "confusion_coarse", coarse, &levels, FALSE);
+      json_builder_set_member_name (builder, "clips");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          const FidgetEvaluationClip *clip = fidget_evaluation_get_clip (run.evaluation, i);
+
+          json_builder_begin_object (builder);
+          json_add_string (builder, "name", clip->name);
+          json_add_int (builder, "video", clip->video_id);
+          json_add_int (builder, "start", clip->start);
+          json_add_int (builder, "end", clip->end);
+          json_add_int (builder, "truth", clip->truth);
+          json_builder_set_member_name (builder, "action_pred");
+          json_builder_begin_array (builder);
+          for (guint k = 0; k < FIDGET_METRICS_TOP_K; k++)
+            json_builder_add_int_value (builder, clip->action[k]);
+          json_builder_end_array (builder);
+          json_builder_set_member_name (builder, "body_pred");
+          json_builder_begin_array (builder);
+          for (guint k = 0; k < FIDGET_METRICS_TOP_K; k++)
+            json_builder_add_int_value (builder, clip->body[k]);
+          json_builder_end_array (builder);
+          json_add_double (builder, "probability", clip->probability);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      fidget_cli_print_json (root);
+    }
+  else
+    {
+      const FidgetSplitParams *params = fidget_evaluation_get_split_params (run.evaluation);
+
+      g_print ("%s split (%u:%u:%u, seed %" G_GUINT64_FORMAT "), model %s, %.0f ms a clip\n",
+               split_display (options.split), params->ratio[0], params->ratio[1],
+               params->ratio[2], params->seed, fidget_evaluation_get_model_hash (run.evaluation),
+               fidget_evaluation_get_elapsed_ms (run.evaluation) /
+               MAX (fidget_evaluation_get_n_clips (run.evaluation), 1));
+      if (fidget_evaluation_get_n_skipped (run.evaluation) > 0)
+        g_print ("%u clips of the project's own actions left out (no model class)\n",
+                 fidget_evaluation_get_n_skipped (run.evaluation));
+      print_summary (&summary);
+      print_level_table ("Actions (fine), classes in the truth or the top-1 predictions:",
+                         fine, &levels, TRUE);
+      if (per_class)
+        print_level_table ("Body parts (coarse):", coarse, &levels, FALSE);
+      if (output_dir != NULL)
+        g_print ("\nWrote predictions.csv, truth_list.txt, per_class.csv, per_class_body.csv, "
+                 "confusion.png and confusion_body.png in %s\n", output_dir);
+    }
+  g_clear_object (&run.evaluation);
+  return FIDGET_CLI_OK;
+}
+
+/* }}} */
+
 static int
 cmd_evaluate (int    argc,
               char **argv)
@@ -221,6 +481,14 @@ cmd_evaluate (int    argc,
   g_autofree char *truth_path = NULL;
   g_autofree char *predictions_path = NULL;
   g_autofree char *confusion_path = NULL;
+  g_autofree char *project_path = NULL;
+  g_autofree char *weights = NULL;
+  g_autofree char *split = NULL;
+  g_autofree char *ratio = NULL;
+  g_autofree char *seed = NULL;
+  g_autofree char *threads = NULL;
+  g_autofree char *output_dir = NULL;
+  gboolean all_states = FALSE;
   gboolean json = FALSE;
   gboolean per_class = FALSE;
   GOptionEntry entries[] = {
@@ -228,6 +496,23 @@ cmd_evaluate (int    argc,
       "mmaction2 list of the clips: “file label” per line, label = model class index", "LIST" },
     { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &predictions_path,
       "MAC challenge CSV: vid,action_pred_1..5,body_pred_1..5", "CSV" },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, &project_path,
+      "Run MANet on a split of this project instead of reading predictions", "PROJECT" },
+    { "weights", 0, 0, G_OPTION_ARG_FILENAME, &weights,
+      "With --project: MANet's weights (.safetensors)", "FILE" },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split,
+      "With --project: train, val, test (default) or all", "SPLIT" },
+    { "ratio", 0, 0, G_OPTION_ARG_STRING, &ratio,
+      "With --project: the split's train:val:test, as given to export (default 2:1:1)", "T:V:T" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+      "With --project: the split's seed, as given to export (default 0)", "N" },
+    { "all-states", 0, 0, G_OPTION_ARG_NONE, &all_states,
+      "With --project: every video whatever its review state, as export --all-states", NULL },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads,
+      "With --project: threads of the model (default: one per processor)", "N" },
+    { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, &output_dir,
+      "With --project: write predictions, truth list, per-class CSVs and confusion PNGs here",
+      "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print JSON (fractions, per-class scores and confusion matrices)", NULL },
     { "per-class", 0, 0, G_OPTION_ARG_NONE, &per_class, "Print the per-class tables too", NULL },
@@ -248,12 +533,26 @@ cmd_evaluate (int    argc,
 
   if (!fidget_cli_parse (&argc, &argv, "",
                          "Score predictions as the MA-52 benchmark does: top-1/top-5 accuracy "
-                         "and micro/macro F1 of actions and body parts.", entries))
+                         "and micro/macro F1 of actions and body parts; from a prediction file, "
+                         "or by running MANet on a split of a project.", entries))
     return FIDGET_CLI_USAGE;
   if (argc != 1)
     return fidget_cli_usage_error ("evaluate takes no positional arguments");
+  if (project_path != NULL)
+    {
+      if (truth_path != NULL || predictions_path != NULL || confusion_path != NULL)
+        return fidget_cli_usage_error ("evaluate takes either --project with --weights, or "
+                                       "--truth with --predictions, not both");
+      return evaluate_model (project_path, weights, split, ratio, seed, threads, all_states,
+                             output_dir, json, per_class);
+    }
+  if (weights != NULL || split != NULL || ratio != NULL || seed != NULL || threads != NULL ||
+      all_states || output_dir != NULL)
+    return fidget_cli_usage_error ("--weights, --split, --ratio, --seed, --all-states, "
+                                   "--threads and --output-dir go with --project");
   if (truth_path == NULL || predictions_path == NULL)
-    return fidget_cli_usage_error ("evaluate needs --truth LIST and --predictions CSV");
+    return fidget_cli_usage_error ("evaluate needs --truth LIST and --predictions CSV, or "
+                                   "--project PROJECT and --weights FILE");
 
   levels_init (&levels);
   if (!g_file_get_contents (truth_path, &truth_text, &truth_length, &error) ||
@@ -287,15 +586,7 @@ cmd_evaluate (int    argc,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      json_add_int (builder, "n_clips", summary.n_clips);
-      json_add_double (builder, "acc_top1_fine", summary.acc_top1_fine);
-      json_add_double (builder, "acc_top5_fine", summary.acc_top5_fine);
-      json_add_double (builder, "acc_top1_coarse", summary.acc_top1_coarse);
-      json_add_double (builder, "f1_micro_fine", summary.f1_micro_fine);
-      json_add_double (builder, "f1_macro_fine", summary.f1_macro_fine);
-      json_add_double (builder, "f1_micro_coarse", summary.f1_micro_coarse);
-      json_add_double (builder, "f1_macro_coarse", summary.f1_macro_coarse);
-      json_add_double (builder, "f1_mean", summary.f1_mean);
+      add_summary_json (builder, &summary);
       build_level_json (builder, "per_class_fine", "confusion_fine", fine, &levels, TRUE);
       build_level_json (builder, "per_class_coarse", "confusion_coarse", coarse, &levels, FALSE);
       json_builder_end_object (builder);
@@ -304,19 +595,7 @@ cmd_evaluate (int    argc,
       return FIDGET_CLI_OK;
     }
 
-  {
-    char b[G_ASCII_DTOSTR_BUF_SIZE];
-
-    g_print ("clips            %u\n", summary.n_clips);
-    g_print ("acc_top1_fine    %s\n", fraction (b, summary.acc_top1_fine));
-    g_print ("acc_top5_fine    %s\n", fraction (b, summary.acc_top5_fine));
-    g_print ("acc_top1_coarse  %s\n", fraction (b, summary.acc_top1_coarse));
-    g_print ("f1_micro_fine    %s\n", fraction (b, summary.f1_micro_fine));
-    g_print ("f1_macro_fine    %s\n", fraction (b, summary.f1_macro_fine));
-    g_print ("f1_micro_coarse  %s\n", fraction (b, summary.f1_micro_coarse));
-    g_print ("f1_macro_coarse  %s\n", fraction (b, summary.f1_macro_coarse));
-    g_print ("f1_mean          %s\n", fraction (b, summary.f1_mean));
-  }
+  print_summary (&summary);
   if (per_class)
     {
       print_level_table ("Actions (fine), classes in the truth or the top-1 predictions:",
@@ -683,7 +962,9 @@ cmd_import_eaf (int    argc,
 
 const FidgetCliCommand fidget_cli_dataset_commands[] = {
   { "evaluate", cmd_evaluate,
-    "evaluate --truth LIST --predictions CSV [--json] [--per-class] [--confusion FILE.csv]" },
+    "evaluate --truth LIST --predictions CSV [--json] [--per-class] [--confusion FILE.csv]\n"
+    "  evaluate --project PROJECT --weights W [--split train|val|test|all] [--ratio 2:1:1]\n"
+    "           [--seed N] [--all-states] [--threads N] [--output-dir DIR] [--json]" },
   { "splits", cmd_splits, "splits PROJECT [--all-states] [--ratio 2:1:1] [--seed N] [--json]" },
   { "export", cmd_export,
     "export PROJECT --out DIR [--archive FILE] [--all-states] [--ratio 2:1:1] [--seed N] [--json]\n"

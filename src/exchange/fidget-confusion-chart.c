@@ -38,6 +38,7 @@ text_centered (cairo_t    *cr,
 static void
 draw (cairo_t               *cr,
       const FidgetConfusion *confusion,
+      const char            *caption,
       double                 width,
       double                 height)
 {
@@ -57,8 +58,10 @@ draw (cairo_t               *cr,
   cairo_set_font_size (cr, 10);
   cairo_set_source_rgb (cr, 0.4, 0.4, 0.4);
   cairo_move_to (cr, 12, 38);
-  cairo_show_text (cr, _("Segments matched by temporal IoU of at least 0.5; unmatched ones "
-                         "against “none”. Shade: share of the row."));
+  cairo_show_text (cr, caption != NULL
+                       ? caption
+                       : _("Segments matched by temporal IoU of at least 0.5; unmatched ones "
+                           "against “none”. Shade: share of the row."));
 
   cairo_set_source_rgb (cr, 0.14, 0.14, 0.14);
   for (guint i = 0; i < n; i++)
@@ -132,6 +135,15 @@ fidget_confusion_chart_write_png (const FidgetConfusion  *confusion,
                                   const char             *path,
                                   GError                **error)
 {
+  return fidget_confusion_chart_write_png_with_caption (confusion, NULL, path, error);
+}
+
+gboolean
+fidget_confusion_chart_write_png_with_caption (const FidgetConfusion  *confusion,
+                                               const char             *caption,
+                                               const char             *path,
+                                               GError                **error)
+{
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -153,7 +165,7 @@ fidget_confusion_chart_write_png (const FidgetConfusion  *confusion,
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
   cr = cairo_create (surface);
-  draw (cr, confusion, width, height);
+  draw (cr, confusion, caption, width, height);
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status != CAIRO_STATUS_SUCCESS)

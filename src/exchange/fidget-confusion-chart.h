@@ -15,4 +15,11 @@ gboolean fidget_confusion_chart_write_png (const FidgetConfusion  *confusion,
                                            const char             *path,
                                            GError                **error);
 
+/* The same with @caption as the line under the title (NULL: the note on tIoU matching above),
+ * e.g. for a model's predictions against the ground truth. */
+gboolean fidget_confusion_chart_write_png_with_caption (const FidgetConfusion  *confusion,
+                                                        const char             *caption,
+                                                        const char             *path,
+                                                        GError                **error);
+
 G_END_DECLS

@@ -386,8 +386,8 @@ fidget_dataset_collect (FidgetProject               *project,
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
                    _("None of the project's %u video(s) is verified yet: the ground truth comes "
-                     "from the third-party review (or export every video's segments with "
-                     "--all-states)"),
+                     "from the third-party review (to take everyone's segments of every video "
+                     "instead, choose them, or --all-states in fidget-cli)"),
                    all_videos->len);
       return NULL;
     }
@@ -1259,9 +1259,18 @@ write_file (const char  *dir,
 
 /* An existing folder must be empty or an earlier package (finished, or clips of an unfinished
  * run): never write into someone's files. */
+/* What a write found at its folder: a cancelled write takes away what it added. */
+typedef enum
+{
+  FOLDER_NEW,      /* made by this write */
+  FOLDER_EMPTY,
+  FOLDER_PACKAGE,  /* an earlier package (or the clips of an unfinished run) */
+} FolderState;
+
 static gboolean
-check_folder (const char  *dir,
-              GError     **error)
+check_folder (const char   *dir,
+              FolderState  *state,
+              GError      **error)
 {
   g_autoptr(GDir) handle = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -1277,6 +1286,7 @@ check_folder (const char  *dir,
                        _("Could not make the package folder %s: %s"), dir, g_strerror (saved));
           return FALSE;
         }
+      *state = FOLDER_NEW;
       return TRUE;
     }
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
@@ -1292,7 +1302,12 @@ check_folder (const char  *dir,
                    _("Could not read the package folder %s: %s"), dir, local_error->message);
       return FALSE;
     }
-  if (g_dir_read_name (handle) != NULL && !g_file_test (manifest, G_FILE_TEST_IS_REGULAR) &&
+  if (g_dir_read_name (handle) == NULL)
+    {
+      *state = FOLDER_EMPTY;
+      return TRUE;
+    }
+  if (!g_file_test (manifest, G_FILE_TEST_IS_REGULAR) &&
       !g_file_test (clip_record, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_EXISTS,
@@ -1300,7 +1315,50 @@ check_folder (const char  *dir,
                      "new folder so that nothing of yours is overwritten"), dir, MANIFEST_NAME);
       return FALSE;
     }
+  *state = FOLDER_PACKAGE;
   return TRUE;
+}
+
+/* Removes what is inside @dir (never following a link out of it), and @dir too if asked. */
+static void
+remove_contents (const char *dir,
+                 gboolean    remove_dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_contents (path, TRUE);
+      else
+        g_unlink (path);
+    }
+  if (remove_dir)
+    g_rmdir (dir);
+}
+
+/* A cancelled write leaves nothing half-written behind in a folder it made or found empty:
+ * cancelling is taking the export back. An earlier package stays as the cancel found it,
+ * without its manifest (so it does not claim to be complete), its intact clips kept for the
+ * next run. Other failures keep what was done, so that a re-run after, say, a full disk skips
+ * the clips already cut. */
+static gboolean
+finish_write (const char   *dir,
+              FolderState   state,
+              gboolean      ok,
+              GError       *local_error,
+              GError      **error)
+{
+  if (ok)
+    return TRUE;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      state != FOLDER_PACKAGE)
+    remove_contents (dir, state == FOLDER_NEW);
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 /* Until the new manifest is written, the folder must not claim to be a complete package. */
@@ -1480,12 +1538,18 @@ fidget_dataset_write (FidgetDataset  *self,
                       GCancellable   *cancellable,
                       GError        **error)
 {
+  GError *local_error = NULL;
+  FolderState state;
+  gboolean ok;
+
   g_return_val_if_fail (FIDGET_IS_DATASET (self), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
 
-  return check_folder (dir, error) &&
-         remove_manifest (dir, error) &&
-         write_package (self, dir, NULL, cancellable, error);
+  if (!check_folder (dir, &state, error))
+    return FALSE;
+  ok = remove_manifest (dir, &local_error) &&
+       write_package (self, dir, NULL, cancellable, &local_error);
+  return finish_write (dir, state, ok, local_error, error);
 }
 
 gboolean
@@ -1502,13 +1566,17 @@ fidget_dataset_write_clips (FidgetDataset           *self,
   g_autoptr(GHashTable) by_video = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) sums = NULL;
   g_autofree char *clip_dir = NULL;
+  GError *local_error = NULL;
+  FolderState state;
   gboolean ok;
 
   g_return_val_if_fail (FIDGET_IS_DATASET (self), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
 
-  if (!check_folder (dir, error) || !remove_manifest (dir, error))
+  if (!check_folder (dir, &state, error))
     return FALSE;
+  if (!remove_manifest (dir, &local_error))
+    return finish_write (dir, state, FALSE, local_error, error);
 
   /* One source per video, each with its clips. */
   for (guint i = 0; i < self->clips->len; i++)
@@ -1534,8 +1602,8 @@ fidget_dataset_write_clips (FidgetDataset           *self,
 
   clip_dir = g_build_filename (dir, "clips", NULL);
   ok = fidget_clips_cut (clip_dir, sources, params, cancellable, progress, progress_data, report,
-                         &sums, error) &&
-       write_package (self, dir, sums, cancellable, error);
+                         &sums, &local_error) &&
+       write_package (self, dir, sums, cancellable, &local_error);
 
   for (guint i = 0; i < sources->len; i++)
     {
@@ -1543,7 +1611,7 @@ fidget_dataset_write_clips (FidgetDataset           *self,
       g_array_unref (source->clips);
       g_free (source);
     }
-  return ok;
+  return finish_write (dir, state, ok, local_error, error);
 }
 
 /* }}} */

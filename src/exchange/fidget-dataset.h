@@ -106,7 +106,10 @@ JsonNode                *fidget_dataset_build_report    (FidgetDataset          
  *                               "ground truth" tier for the ground truth; overlapping segments
  *                               of one person on a further tier), times in ms on the frame grid
  *   SHA256SUMS                  sha256sum(1) lines for every file above, written last: a
- *                               package without it is incomplete */
+ *                               package without it is incomplete
+ * Cancelled (G_IO_ERROR_CANCELLED), a write removes everything it wrote when it made @dir or
+ * found it empty; an earlier package is left without its SHA256SUMS (its intact clips kept
+ * for the next run). Other failures keep what was written, marked incomplete the same way. */
 gboolean                 fidget_dataset_write           (FidgetDataset              *self,
                                                          const char                 *dir,
                                                          GCancellable               *cancellable,

@@ -163,6 +163,13 @@ typedef struct
   const char     *path;
   char           *root;
   gint64          mtime;
+  /* Progress of the bytes streamed, as base + span * done / total. */
+  FidgetProgressFunc progress;
+  gpointer        progress_data;
+  double          progress_base;
+  double          progress_span;
+  gint64          bytes_total;
+  gint64          bytes_done;
 } Writer;
 
 static void
@@ -416,6 +423,11 @@ writer_add_file (Writer        *writer,
           return FALSE;
         }
       left -= n;
+      writer->bytes_done += n;
+      if (writer->progress != NULL && writer->bytes_total > 0)
+        writer->progress (writer->progress_base + writer->progress_span *
+                          MIN (1.0, (double) writer->bytes_done / writer->bytes_total),
+                          writer->progress_data);
     }
   close (fd);
   if (sum != NULL && strcmp (g_checksum_get_string (checksum), sum) != 0)
@@ -428,11 +440,34 @@ writer_add_file (Writer        *writer,
   return TRUE;
 }
 
+static gboolean
+archive_folder (const char          *dir,
+                const char          *archive_path,
+                GCancellable        *cancellable,
+                FidgetProgressFunc   progress,
+                gpointer             progress_data,
+                double               progress_base,
+                double               progress_span,
+                GError             **error);
+
 gboolean
 fidget_package_archive_folder (const char    *dir,
                                const char    *archive_path,
                                GCancellable  *cancellable,
                                GError       **error)
+{
+  return archive_folder (dir, archive_path, cancellable, NULL, NULL, 0.0, 1.0, error);
+}
+
+static gboolean
+archive_folder (const char          *dir,
+                const char          *archive_path,
+                GCancellable        *cancellable,
+                FidgetProgressFunc   progress,
+                gpointer             progress_data,
+                double               progress_base,
+                double               progress_span,
+                GError             **error)
 {
   g_autofree char *manifest_path = g_build_filename (dir, MANIFEST_NAME, NULL);
   g_autofree char *text = NULL;
@@ -458,6 +493,21 @@ fidget_package_archive_folder (const char    *dir,
   if (!writer_open (&writer, archive_path, error))
     return FALSE;
 
+  /* The sizes first, so that the progress is a share of the bytes (the clips dominate). */
+  writer.progress = progress;
+  writer.progress_data = progress_data;
+  writer.progress_base = progress_base;
+  writer.progress_span = progress_span;
+  for (guint i = 0; progress != NULL && i < lines->len; i++)
+    {
+      ManifestLine *line = g_ptr_array_index (lines, i);
+      g_autofree char *path = g_build_filename (dir, line->name, NULL);
+      GStatBuf info;
+
+      if (g_stat (path, &info) == 0)
+        writer.bytes_total += info.st_size;
+    }
+
   buffer = g_malloc (CHUNK);
   for (guint i = 0; i < lines->len; i++)
     {
@@ -478,6 +528,23 @@ fidget_package_archive_folder (const char    *dir,
       return FALSE;
     }
   return writer_finish (&writer, error);
+}
+
+typedef struct
+{
+  FidgetProgressFunc func;
+  gpointer           data;
+  double             base;
+  double             span;
+} ScaledProgress;
+
+static void
+scaled_progress (double   fraction,
+                 gpointer user_data)
+{
+  ScaledProgress *scaled = user_data;
+
+  scaled->func (scaled->base + scaled->span * fraction, scaled->data);
 }
 
 static gboolean
@@ -525,6 +592,8 @@ fidget_dataset_write_archive (FidgetDataset           *self,
                               GError                 **error)
 {
   g_autofree char *work = NULL;
+  ScaledProgress scaled;
+  double clip_share;
   gboolean ok;
 
   g_return_val_if_fail (FIDGET_IS_DATASET (self), FALSE);
@@ -552,12 +621,20 @@ fidget_dataset_write_archive (FidgetDataset           *self,
       dir = work;
     }
 
+  /* Cutting clips takes far longer than streaming them: most of the bar is the cutting. */
+  clip_share = clip_params != NULL ? 0.9 : 0.0;
+  scaled.func = progress;
+  scaled.data = progress_data;
+  scaled.base = 0.0;
+  scaled.span = clip_share;
   if (clip_params != NULL)
-    ok = fidget_dataset_write_clips (self, dir, clip_params, cancellable, progress, progress_data,
+    ok = fidget_dataset_write_clips (self, dir, clip_params, cancellable,
+                                     progress != NULL ? scaled_progress : NULL, &scaled,
                                      report, error);
   else
     ok = fidget_dataset_write (self, dir, cancellable, error);
-  ok = ok && fidget_package_archive_folder (dir, archive_path, cancellable, error);
+  ok = ok && archive_folder (dir, archive_path, cancellable, progress, progress_data, clip_share,
+                             1.0 - clip_share, error);
 
   if (work != NULL)
     {

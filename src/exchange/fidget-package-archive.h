@@ -36,7 +36,8 @@ gboolean fidget_package_archive_folder        (const char              *dir,
 /* Writes @self as a package into @archive_path. With @dir the package folder is written there
  * too (as fidget_dataset_write() or _write_clips() do) and then streamed into the archive;
  * without, it is written into a work folder beside the archive that is removed afterwards.
- * @clip_params NULL for a package without clips. */
+ * @clip_params NULL for a package without clips. @progress gets fractions of the whole job:
+ * with clips, the cutting is the first 90 %, the streaming into the archive the rest. */
 gboolean fidget_dataset_write_archive         (FidgetDataset           *self,
                                                const char              *archive_path,
                                                const char              *dir,

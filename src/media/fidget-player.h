@@ -139,4 +139,70 @@ gint64        fidget_playback_frame_at         (gint64                   start_f
                                                 gint64                   loop_start,
                                                 gint64                   loop_end);
 
+/* Sound. The player plays a video's sound track while the caller shows frames (see
+ * fidget_playback_frame_at()): off until enabled, silent where no audio output opens (a build
+ * machine), never while frames are stepped or sought, only between fidget_player_play_audio()
+ * and fidget_player_stop_audio(). The same as the properties "audio-enabled", "volume" and
+ * "has-audio" (for g_object_bind_property() and g_settings_bind()). */
+
+/* Below this speed the sound is left out (stretched further it is noise); from it up to 2x it
+ * keeps its pitch (scaletempo); without scaletempo only 1x has sound. */
+#define FIDGET_PLAYER_AUDIO_MIN_SPEED 0.5
+
+gboolean      fidget_player_has_audio          (FidgetPlayer            *self);
+void          fidget_player_set_audio_enabled  (FidgetPlayer            *self,
+                                                gboolean                 enabled);
+gboolean      fidget_player_get_audio_enabled  (FidgetPlayer            *self);
+/* Linear, 0 to 1; takes effect at once, also while playing. */
+void          fidget_player_set_volume         (FidgetPlayer            *self,
+                                                double                   volume);
+double        fidget_player_get_volume         (FidgetPlayer            *self);
+/* Whether fidget_player_play_audio() gives sound at @speed (scaletempo aside). */
+gboolean      fidget_player_audio_audible_at   (double                   speed);
+/* Plays the sound from the start of frame @start_frame at @speed, in step with
+ * fidget_playback_frame_at (@start_frame, g_get_monotonic_time () - @started_us, @speed, ...):
+ * @started_us is the g_get_monotonic_time() at which @start_frame is shown. Call it again
+ * where playback jumps (a loop wraps, the speed changes). Returns TRUE when sound plays; FALSE
+ * (silently) when audio is off, the file has none, no output opens or the speed is below
+ * FIDGET_PLAYER_AUDIO_MIN_SPEED. Does not block, except the first time, while the sound
+ * pipeline opens (tens of milliseconds). */
+gboolean      fidget_player_play_audio         (FidgetPlayer            *self,
+                                                gint64                   start_frame,
+                                                double                   speed,
+                                                gint64                   started_us);
+/* Stops the sound (playback paused, a step, a seek). */
+void          fidget_player_stop_audio         (FidgetPlayer            *self);
+gboolean      fidget_player_is_playing_audio   (FidgetPlayer            *self);
+/* The element the sound goes to instead of the system's output (autoaudiosink), for tests and
+ * for an application with its own; NULL goes back to the system's. It is synchronised to the
+ * clock as an audio sink is. */
+void          fidget_player_set_audio_sink     (FidgetPlayer            *self,
+                                                GstElement              *sink);
+
+/* One picture on its way into a video decoder (H.264 only, for now). */
+typedef struct
+{
+  gint64   stream_time;  /* ns; negative before the stream's start */
+  gboolean reference;    /* other pictures may refer to it: it must be decoded */
+  guint    segment;      /* counts the segments the decoder was given: each seek starts one */
+} FidgetPictureInput;
+
+/* Called from the decoder's streaming thread for each picture before it is decoded; returning
+ * TRUE leaves a picture that is not a reference out, undecoded (the answer is ignored for
+ * references). A decoder turns out the same pictures for every other frame, so a caller that
+ * never shows the left-out frames stays exact while decoding far less: a third of the
+ * pictures of a typical camera's or x264's stream are not references. */
+typedef gboolean (*FidgetPictureInputFunc) (const FidgetPictureInput *picture,
+                                            gpointer                  user_data);
+
+/* Gives a software video decoder (libav's) one thread more than there are cores. Call it
+ * before the decoder starts (from "deep-element-added"); other decoders are left alone. */
+void          fidget_media_tune_decoder        (GstElement              *decoder);
+
+/* Watches the pictures going into @decoder (a GstVideoDecoder), for as long as it lives. Call
+ * it before the decoder starts (from "deep-element-added"). */
+void          fidget_media_watch_decoder_input (GstElement              *decoder,
+                                                FidgetPictureInputFunc   func,
+                                                gpointer                 user_data);
+
 G_END_DECLS

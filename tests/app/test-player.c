@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gst/app/app.h>
+#include <math.h>
 #include <gst/video/video.h>
 #include <string.h>
 
@@ -512,6 +513,441 @@ test_async (void)
   fidget_frame_unref (frame);
 }
 
+
+/* {{{ Pictures left undecoded */
+
+typedef struct
+{
+  guint inputs;
+  guint references;
+  guint segments;
+} InputCount;
+
+static gboolean
+on_picture_leave_out (const FidgetPictureInput *picture,
+                      gpointer                  user_data)
+{
+  InputCount *count = user_data;
+
+  count->inputs++;
+  count->references += picture->reference;
+  count->segments = MAX (count->segments, picture->segment);
+  /* Leave out every picture that can be left out. */
+  return TRUE;
+}
+
+static void
+on_decoder_added (GstBin     *bin,
+                  GstBin     *sub_bin,
+                  GstElement *element,
+                  gpointer    user_data)
+{
+  if (GST_IS_VIDEO_DECODER (element))
+    {
+      fidget_media_tune_decoder (element);
+      fidget_media_watch_decoder_input (element, on_picture_leave_out, user_data);
+    }
+}
+
+/* Decodes @path whole; returns the checksum of each picture by its timestamp. */
+static GHashTable *
+decode_checksums (const char *path,
+                  InputCount *count)
+{
+  g_autofree char *description =
+    g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! video/x-raw,format=I420 ! "
+                     "appsink name=sink sync=false", path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstElement) sink = NULL;
+  GHashTable *sums = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  GstSample *sample;
+
+  g_assert_no_error (error);
+  if (count != NULL)
+    g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (on_decoder_added), count);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
+    {
+      GstBuffer *buffer = gst_sample_get_buffer (sample);
+      GstMapInfo map;
+      gint64 pts = (gint64) GST_BUFFER_PTS (buffer);
+
+      g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
+      g_hash_table_insert (sums, g_memdup2 (&pts, sizeof pts),
+                           g_compute_checksum_for_data (G_CHECKSUM_SHA256, map.data, map.size));
+      gst_buffer_unmap (buffer, &map);
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return sums;
+}
+
+/* Leaving out every picture that no other refers to changes none of the others, bit for bit;
+ * and the index clip (x264 with B-frames) has such pictures. */
+static void
+test_unreferenced_left_out (void)
+{
+  g_autoptr(GHashTable) all = NULL;
+  g_autoptr(GHashTable) some = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  InputCount count = { 0 };
+
+  if (!have_encoder ())
+    return;
+
+  all = decode_checksums (index_clip (), NULL);
+  some = decode_checksums (index_clip (), &count);
+  g_assert_cmpuint (g_hash_table_size (all), ==, 90);
+  g_assert_cmpuint (count.inputs, ==, 90);
+  g_assert_cmpuint (count.segments, >=, 1);
+  /* x264 with two B-frames and their pyramid: every third picture or so is left out. */
+  g_assert_cmpuint (count.references, <, 80);
+  g_assert_cmpuint (count.references, >, 30);
+  g_assert_cmpuint (g_hash_table_size (some), ==, count.references);
+
+  g_hash_table_iter_init (&iter, some);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpstr (value, ==, g_hash_table_lookup (all, key));
+}
+
+/* A seek far from a keyframe leaves pictures undecoded, and still shows the exact frame. */
+static void
+test_seek_leaves_out (void)
+{
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetPlayerStats stats;
+
+  if (!have_encoder ())
+    return;
+
+  player = fidget_player_open (index_clip (), NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* 28 pictures after the keyframe at 30, some nine of them B-frames nobody refers to. */
+  assert_shows (player, 58, 58);
+  fidget_player_get_stats (player, &stats);
+  g_assert_cmpuint (stats.pictures_skipped, >=, 5);
+  /* Those frames, and the ones around, come back exact when asked for. */
+  for (gint64 i = 57; i >= 28; i--)
+    assert_shows (player, i, i);
+  assert_shows (player, 59, 59);
+}
+
+/* }}} */
+
+/* {{{ Audio */
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+#define TONE_HZ    440.0
+#define TONE_RATE  48000
+
+/* 3 s of video with a 440 Hz tone (Vorbis) beside it, made once per run. NULL, with the test
+ * skipped, without a Vorbis encoder. */
+static const char *
+tone_clip (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    {
+      g_autofree char *target = clip_path ("tone.mkv");
+      g_autofree char *description = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GstElement) pipeline = NULL;
+      g_autoptr(GstBus) bus = NULL;
+      g_autoptr(GstMessage) message = NULL;
+      g_autoptr(GstElementFactory) vorbis = gst_element_factory_find ("vorbisenc");
+
+      if (vorbis == NULL)
+        {
+          g_test_skip ("GStreamer element vorbisenc is not installed");
+          return NULL;
+        }
+      description = g_strdup_printf ("videotestsrc num-buffers=90 ! video/x-raw,width=160,"
+                                     "height=120,framerate=30/1 ! x264enc speed-preset=ultrafast "
+                                     "key-int-max=15 ! h264parse ! queue ! mux. "
+                                     "audiotestsrc freq=%g volume=0.5 samplesperbuffer=1600 "
+                                     "num-buffers=90 ! audio/x-raw,rate=%d,channels=1 ! "
+                                     "audioconvert ! vorbisenc ! queue ! mux. "
+                                     "matroskamux name=mux ! filesink location=\"%s\"",
+                                     TONE_HZ, TONE_RATE, target);
+      pipeline = gst_parse_launch (description, &error);
+      g_assert_no_error (error);
+      bus = gst_element_get_bus (pipeline);
+      gst_element_set_state (pipeline, GST_STATE_PLAYING);
+      message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+                                            GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      g_assert_nonnull (message);
+      g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+      gst_element_set_state (pipeline, GST_STATE_NULL);
+      path = g_steal_pointer (&target);
+    }
+  return path;
+}
+
+/* An appsink that takes the sound as an audio sink would: on the clock, mono float. */
+static GstElement *
+tone_sink (void)
+{
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  g_autoptr(GstCaps) caps = gst_caps_new_simple ("audio/x-raw",
+                                                 "format", G_TYPE_STRING, "F32LE",
+                                                 "layout", G_TYPE_STRING, "interleaved",
+                                                 "channels", G_TYPE_INT, 1,
+                                                 "rate", G_TYPE_INT, TONE_RATE,
+                                                 NULL);
+
+  g_object_set (sink, "caps", caps, "sync", TRUE, "enable-last-sample", FALSE, NULL);
+  return sink;
+}
+
+/* Drops what the sink holds, then checks that nothing more comes for a while. */
+static void
+assert_silent (GstElement *sink)
+{
+  GstSample *sample;
+
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 0)) != NULL)
+    gst_sample_unref (sample);
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 300 * GST_MSECOND);
+  if (sample != NULL)
+    g_error ("Sound came out while none should play");
+}
+
+typedef struct
+{
+  double first_s;     /* stream time of the first sample */
+  double early_ms;    /* the earliest a sample came out before its time (> 0: early) */
+  double late_ms;     /* the median lateness */
+  double pitch_hz;    /* from the upward zero crossings */
+  double rms;
+  double stream_s;    /* stream time covered */
+} Heard;
+
+/* Pulls @wall_ms of sound that started at @started_us from @start_s at @speed, and measures
+ * it against the clock of g_get_monotonic_time(). */
+static void
+listen (GstElement *sink,
+        gint64      started_us,
+        double      start_s,
+        double      speed,
+        int         wall_ms,
+        Heard      *heard)
+{
+  g_autoptr(GArray) lateness = g_array_new (FALSE, FALSE, sizeof (double));
+  gint64 until = started_us + (gint64) wall_ms * 1000;
+  double sum2 = 0;
+  gsize n = 0;
+  guint crossings = 0;
+  float last = 0;
+  double last_end = 0;
+
+  memset (heard, 0, sizeof *heard);
+  heard->first_s = -1;
+  heard->early_ms = -G_MAXDOUBLE;
+  while (g_get_monotonic_time () < until)
+    {
+      g_autoptr(GstSample) sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+                                                                  100 * GST_MSECOND);
+      gint64 arrived = g_get_monotonic_time ();
+      GstBuffer *buffer;
+      const GstSegment *segment;
+      GstMapInfo map;
+      double t, due_us;
+
+      if (sample == NULL)
+        continue;
+      buffer = gst_sample_get_buffer (sample);
+      segment = gst_sample_get_segment (sample);
+      t = (double) gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+                                               GST_BUFFER_PTS (buffer)) / GST_SECOND;
+      if (heard->first_s < 0)
+        heard->first_s = t;
+      due_us = (double) started_us + (t - start_s) / speed * 1e6;
+      heard->early_ms = MAX (heard->early_ms, (due_us - (double) arrived) / 1000.0);
+      {
+        double late = ((double) arrived - due_us) / 1000.0;
+
+        g_array_append_val (lateness, late);
+      }
+
+      g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
+      for (gsize i = 0; i < map.size / sizeof (float); i++)
+        {
+          float v = ((const float *) map.data)[i];
+
+          if (last < 0 && v >= 0)
+            crossings++;
+          last = v;
+          sum2 += (double) v * v;
+          n++;
+        }
+      gst_buffer_unmap (buffer, &map);
+      last_end = t + (double) GST_BUFFER_DURATION (buffer) / GST_SECOND * speed;
+    }
+
+  g_assert_cmpuint (n, >, 0);
+  g_array_sort (lateness, (GCompareFunc) compare_doubles);
+  heard->late_ms = g_array_index (lateness, double, lateness->len / 2);
+  heard->pitch_hz = crossings / ((double) n / TONE_RATE);
+  heard->rms = sqrt (sum2 / n);
+  heard->stream_s = last_end - heard->first_s;
+  g_test_message ("from %.3f s at %.2fx: %.3f s of stream, pitch %.1f Hz, rms %.3f, "
+                  "median lateness %.1f ms, earliest %.1f ms early", heard->first_s, speed,
+                  heard->stream_s, heard->pitch_hz, heard->rms, heard->late_ms,
+                  heard->early_ms);
+}
+
+/* A video without sound offers none, enabled or not. */
+static void
+test_audio_absent (void)
+{
+  g_autofree char *path = fidget_test_sample ("again.mkv");
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return;
+  player = fidget_player_open (path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (fidget_player_has_audio (player));
+  fidget_player_set_audio_sink (player, tone_sink ());
+  g_object_set (player, "audio-enabled", TRUE, NULL);
+  g_assert_false (fidget_player_play_audio (player, 0, 1.0, g_get_monotonic_time ()));
+  g_assert_false (fidget_player_is_playing_audio (player));
+}
+
+static void
+test_audio_tone (void)
+{
+  const char *path;
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstElementFactory) scaletempo = NULL;
+  gboolean has_audio = FALSE, enabled = TRUE;
+  double volume = 0;
+  gint64 started;
+  Heard full, half, slow;
+
+  if (!have_encoder () || (path = tone_clip ()) == NULL)
+    return;
+
+  player = fidget_player_open (path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_object_get (player, "has-audio", &has_audio, "audio-enabled", &enabled, "volume", &volume,
+                NULL);
+  g_assert_true (has_audio);
+  g_assert_false (enabled);
+  g_assert_cmpfloat (volume, ==, 1.0);
+
+  /* Off by default: nothing plays. */
+  sink = gst_object_ref_sink (tone_sink ());
+  fidget_player_set_audio_sink (player, sink);
+  g_assert_false (fidget_player_play_audio (player, 0, 1.0, g_get_monotonic_time ()));
+  fidget_player_set_audio_enabled (player, TRUE);
+
+  /* Steps and seeks are silent. */
+  for (gint64 i = 0; i < 10; i++)
+    fidget_frame_unref (get_frame (player, i));
+  fidget_frame_unref (get_frame (player, 75));
+  fidget_frame_unref (get_frame (player, 20));
+  assert_silent (sink);
+
+  /* From frame 30 (1 s) at 1x: the sound starts at that frame, on the same clock as
+   * fidget_playback_frame_at(), never ahead of its time. */
+  started = g_get_monotonic_time () + 100000;
+  g_assert_true (fidget_player_play_audio (player, 30, 1.0, started));
+  g_assert_true (fidget_player_is_playing_audio (player));
+  listen (sink, started, 1.0, 1.0, 700, &full);
+  /* Nothing from before the frame; the decoder may need its first block after a seek to
+   * warm up (Vorbis: up to 2048 samples). */
+  g_assert_cmpfloat (full.first_s, >=, 1.0 - 0.001);
+  g_assert_cmpfloat (full.first_s, <, 1.0 + 0.05);
+  g_assert_cmpfloat (full.early_ms, <, 2.0);
+  g_assert_cmpfloat (full.late_ms, <, 250.0);
+  g_assert_cmpfloat_with_epsilon (full.pitch_hz, TONE_HZ, TONE_HZ * 0.05);
+  g_assert_cmpfloat (full.stream_s, >, 0.4);
+  fidget_player_stop_audio (player);
+  g_assert_false (fidget_player_is_playing_audio (player));
+  assert_silent (sink);
+
+  /* Half the volume, half the amplitude. */
+  fidget_player_set_volume (player, 0.5);
+  started = g_get_monotonic_time () + 100000;
+  g_assert_true (fidget_player_play_audio (player, 15, 1.0, started));
+  listen (sink, started, 0.5, 1.0, 400, &half);
+  g_assert_cmpfloat_with_epsilon (half.rms / full.rms, 0.5, 0.05);
+  fidget_player_stop_audio (player);
+  fidget_player_set_volume (player, 1.0);
+
+  /* Slow motion: the stream goes at half the pace, the tone keeps its pitch. */
+  scaletempo = gst_element_factory_find ("scaletempo");
+  if (scaletempo != NULL)
+    {
+      started = g_get_monotonic_time () + 100000;
+      g_assert_true (fidget_player_play_audio (player, 30, 0.5, started));
+      listen (sink, started, 1.0, 0.5, 800, &slow);
+      g_assert_cmpfloat (slow.first_s, >=, 1.0 - 0.001);
+      g_assert_cmpfloat (slow.first_s, <, 1.0 + 0.05);
+      g_assert_cmpfloat (slow.early_ms, <, 2.0);
+      g_assert_cmpfloat (slow.late_ms, <, 250.0);
+      g_assert_cmpfloat_with_epsilon (slow.pitch_hz, TONE_HZ, TONE_HZ * 0.05);
+      /* About 0.4 s of stream in 0.8 s, against about 0.8 s at 1x. */
+      g_assert_cmpfloat (slow.stream_s, <, 0.55);
+      g_assert_cmpfloat (slow.stream_s, >, 0.15);
+      fidget_player_stop_audio (player);
+    }
+  assert_silent (sink);
+
+  /* Slower than the audible limit: silence, not noise. */
+  g_assert_false (fidget_player_audio_audible_at (0.25));
+  g_assert_false (fidget_player_play_audio (player, 30, 0.25, g_get_monotonic_time ()));
+  assert_silent (sink);
+
+  /* Turned off: silence. */
+  g_object_set (player, "audio-enabled", FALSE, NULL);
+  g_assert_false (fidget_player_play_audio (player, 30, 1.0, g_get_monotonic_time ()));
+  assert_silent (sink);
+}
+
+/* An audio output that cannot open leaves the player silent, and working. */
+static void
+test_audio_no_output (void)
+{
+  const char *path;
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+  GstElement *broken;
+
+  if (!have_encoder () || (path = tone_clip ()) == NULL)
+    return;
+
+  player = fidget_player_open (path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* A file sink without a file fails to start, as a sound card that is not there does. */
+  broken = gst_element_factory_make ("filesink", NULL);
+  fidget_player_set_audio_sink (player, broken);
+  fidget_player_set_audio_enabled (player, TRUE);
+  g_assert_false (fidget_player_play_audio (player, 0, 1.0, g_get_monotonic_time ()));
+  g_assert_false (fidget_player_has_audio (player));
+  fidget_frame_unref (get_frame (player, 40));
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -527,6 +963,11 @@ main (int   argc,
   g_test_add_func ("/player/open-errors", test_open_errors);
   g_test_add_func ("/player/breaks-mid-decode", test_breaks_mid_decode);
   g_test_add_func ("/player/async", test_async);
+  g_test_add_func ("/player/unreferenced-left-out", test_unreferenced_left_out);
+  g_test_add_func ("/player/seek-leaves-out", test_seek_leaves_out);
+  g_test_add_func ("/player/audio/absent", test_audio_absent);
+  g_test_add_func ("/player/audio/tone", test_audio_tone);
+  g_test_add_func ("/player/audio/no-output", test_audio_no_output);
 
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <gst/gst.h>
+
 #include "fidget-application.h"
 #include "fidget-demo.h"
 #include "fidget-review.h"
@@ -619,6 +621,96 @@ test_play_speed_loop (void)
   fixture_close (&f);
 }
 
+/* Four seconds of picture with a 440 Hz tone, to hear the player through the workspace. */
+static char *
+write_clip_with_sound (void)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "tone.mkv", NULL);
+  g_autofree char *description = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gst_init (NULL, NULL);
+  description = g_strdup_printf (
+    "videotestsrc num-buffers=120 pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 "
+    "! x264enc key-int-max=30 speed-preset=ultrafast ! h264parse ! matroskamux name=mux "
+    "! filesink location=\"%s\" "
+    "audiotestsrc num-buffers=180 samplesperbuffer=1024 freq=440 ! audioconvert ! vorbisenc "
+    "! mux.", path);
+  pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return g_steal_pointer (&path);
+}
+
+/* The sound follows play: off until asked for, on with play, silent below half speed and
+ * during steps, off with pause or when switched off. */
+static void
+test_sound_follows_play (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *clip = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (FIDGET_APP_ID);
+  FidgetPlayer *player;
+
+  REQUIRE_DISPLAY ();
+
+  g_settings_reset (settings, "play-audio");
+  clip = write_clip_with_sound ();
+  fixture_open (&f, clip, "amara");
+  player = fidget_workspace_get_player (f.workspace);
+  g_assert_nonnull (player);
+  /* A sink on the clock instead of the machine's output, which a build machine lacks. */
+  fidget_player_set_audio_sink (player, gst_element_factory_make ("fakesink", NULL));
+  g_assert_false (fidget_player_get_audio_enabled (player));
+
+  /* Off by default: play is silent. */
+  press (f.workspace, GDK_KEY_space);
+  g_assert_true (fidget_workspace_get_playing (f.workspace));
+  g_assert_false (fidget_player_is_playing_audio (player));
+  press (f.workspace, GDK_KEY_space);
+
+  /* Switched on (the preference the toolbar's button sets): play brings the sound. */
+  g_settings_set_boolean (settings, "play-audio", TRUE);
+  spin ();
+  g_assert_true (fidget_player_get_audio_enabled (player));
+  g_assert_true (fidget_player_has_audio (player));
+  fidget_workspace_seek (f.workspace, 0);
+  press (f.workspace, GDK_KEY_space);
+  g_assert_true (fidget_player_is_playing_audio (player));
+  spin_for (200);
+
+  /* Below half speed it goes quiet; back at 1x it plays again from where the frames are. */
+  fidget_workspace_set_speed (f.workspace, 0.25);
+  g_assert_false (fidget_player_is_playing_audio (player));
+  fidget_workspace_set_speed (f.workspace, 1.0);
+  g_assert_true (fidget_player_is_playing_audio (player));
+
+  /* A step pauses, and so silences. */
+  press (f.workspace, GDK_KEY_Right);
+  g_assert_false (fidget_workspace_get_playing (f.workspace));
+  g_assert_false (fidget_player_is_playing_audio (player));
+
+  /* Switched off while playing: silent at once. */
+  press (f.workspace, GDK_KEY_space);
+  g_assert_true (fidget_player_is_playing_audio (player));
+  g_settings_set_boolean (settings, "play-audio", FALSE);
+  spin ();
+  g_assert_false (fidget_player_is_playing_audio (player));
+  press (f.workspace, GDK_KEY_space);
+
+  g_settings_reset (settings, "play-audio");
+  fixture_close (&f);
+}
+
 static void
 test_frames_shown_are_exact (void)
 {
@@ -934,6 +1026,7 @@ main (int   argc,
   g_test_add_func ("/workspace/refusals-are-shown", test_refusals_are_shown);
   g_test_add_func ("/workspace/picker-and-codes", test_picker_and_codes);
   g_test_add_func ("/workspace/play-speed-loop", test_play_speed_loop);
+  g_test_add_func ("/workspace/sound-follows-play", test_sound_follows_play);
   g_test_add_func ("/workspace/frames-shown-are-exact", test_frames_shown_are_exact);
   g_test_add_func ("/workspace/broken-video", test_broken_video_keeps_project_usable);
   g_test_add_func ("/workspace/resumes", test_resumes_where_work_stopped);

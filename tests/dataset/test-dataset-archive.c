@@ -284,6 +284,58 @@ test_round_trip (void)
   }
 }
 
+static void
+record_fraction (double   fraction,
+                 gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, fraction);
+}
+
+/* Progress covers the whole job: with clips the cutting fills the first 90 %, the streaming
+ * the rest; without, the streaming all of it; never backwards, ending at 1. */
+static void
+test_progress (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetClipParams params;
+  FidgetClipReport report;
+
+  if (study == NULL)
+    return;
+  dataset = collect (study);
+  fidget_clip_params_init (&params);
+  params.preset = "ultrafast";
+  for (guint clips = 0; clips < 2; clips++)
+    {
+      g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autofree char *archive = g_strdup_printf ("%s/progress-%u.tar.gz", study->dir, clips);
+      guint n_streaming = 0;
+
+      g_assert_true (fidget_dataset_write_archive (dataset, archive, NULL,
+                                                   clips ? &params : NULL, NULL,
+                                                   record_fraction, fractions, &report, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (fractions->len, >, 1);
+      for (guint i = 0; i < fractions->len; i++)
+        {
+          double f = g_array_index (fractions, double, i);
+
+          g_assert_cmpfloat (f, >=, 0.0);
+          g_assert_cmpfloat (f, <=, 1.0);
+          if (i > 0)
+            g_assert_cmpfloat (f, >=, g_array_index (fractions, double, i - 1));
+          n_streaming += f > 0.9;
+        }
+      g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+      /* With clips, some fractions come from the cutting, below the streaming's share. */
+      if (clips)
+        g_assert_cmpuint (n_streaming, <, fractions->len);
+      g_assert_cmpuint (n_streaming, >=, 1);
+    }
+}
+
 /* }}} */
 /* {{{ Tampered and unsafe archives */
 
@@ -537,6 +589,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/archive/round-trip", test_round_trip);
+  g_test_add_func ("/archive/progress", test_progress);
   g_test_add_func ("/archive/tampered", test_tampered);
   g_test_add_func ("/archive/unsafe", test_unsafe);
   g_test_add_func ("/archive/full-disk", test_full_disk);

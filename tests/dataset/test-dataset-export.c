@@ -872,6 +872,102 @@ test_clip_package (void)
   list_round_trip (study, out);
 }
 
+static void
+cancel_when_half_cut (double   fraction,
+                      gpointer user_data)
+{
+  if (fraction >= 0.5)
+    g_cancellable_cancel (user_data);
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (handle);
+  while (g_dir_read_name (handle) != NULL)
+    n++;
+  return n;
+}
+
+/* Cancelling a clip export halfway takes it back: a folder it made is gone, a folder it
+ * found empty is empty again, an earlier package keeps its clips but not its manifest. */
+static void
+test_cancel_clips (void)
+{
+  g_autoptr(Study) study = study_new ();
+  g_autoptr(FidgetDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fresh = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *earlier = NULL;
+  g_autofree char *earlier_clip_dir = NULL;
+  FidgetClipParams params;
+  FidgetClipReport report;
+
+  if (study == NULL)
+    return;
+  dataset = collect (study, 2);
+  fidget_clip_params_init (&params);
+  params.preset = "ultrafast";
+  params.height = 120;
+  params.n_workers = 1;
+
+  fresh = g_build_filename (study->dir, "fresh", NULL);
+  empty = g_build_filename (study->dir, "empty", NULL);
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      const char *dir = i == 0 ? fresh : empty;
+
+      g_assert_false (fidget_dataset_write_clips (dataset, dir, &params, cancellable,
+                                                  cancel_when_half_cut, cancellable, &report,
+                                                  &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+    }
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (empty, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (count_entries (empty), ==, 0);
+
+  /* The same in no-clip mode, into the emptied folder, cancelled before the first file. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    g_cancellable_cancel (cancellable);
+    g_assert_false (fidget_dataset_write (dataset, empty, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_cmpuint (count_entries (empty), ==, 0);
+  }
+
+  /* An earlier package: its clips stay for the next run, its manifest goes. */
+  earlier = g_build_filename (study->dir, "earlier", NULL);
+  g_assert_true (fidget_dataset_write_clips (dataset, earlier, &params, NULL, NULL, NULL, &report,
+                                             &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    g_cancellable_cancel (cancellable);
+    g_assert_false (fidget_dataset_write (dataset, earlier, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
+  earlier_clip_dir = g_build_filename (earlier, "clips", NULL);
+  g_assert_cmpuint (count_entries (earlier_clip_dir), >=, G_N_ELEMENTS (study_segments));
+  g_assert_false (fidget_dataset_verify_package (earlier, NULL, NULL, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (fidget_dataset_write_clips (dataset, earlier, &params, NULL, NULL, NULL, &report,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_cut, ==, 0);
+}
+
 /* }}} */
 /* {{{ Untrimmed formats: ActivityNet JSON and ELAN */
 
@@ -1384,6 +1480,8 @@ test_refusals (void)
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "is not a complete package"));
   g_clear_error (&error);
+  /* ... and the folder it made is gone again. */
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 
   /* A package changed afterwards, or missing a file. */
   target = g_build_filename (study->dir, "package", NULL);
@@ -1786,6 +1884,7 @@ main (int   argc,
   g_test_add_func ("/dataset/package", test_package);
   g_test_add_func ("/dataset/reproducible", test_reproducible);
   g_test_add_func ("/dataset/clip-package", test_clip_package);
+  g_test_add_func ("/dataset/cancel-clips", test_cancel_clips);
   g_test_add_func ("/dataset/untrimmed", test_untrimmed);
   g_test_add_func ("/dataset/eaf-round-trip", test_eaf_round_trip);
   g_test_add_func ("/dataset/eaf-refused", test_eaf_refused);

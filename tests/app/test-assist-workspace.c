@@ -1,0 +1,614 @@
+/* test-assist-workspace.c: model assistance in a real window, with the committed width-8 MANet
+ *
+ * A short demo interview is rendered once and opened in the application's window. Without
+ * weights the workspace says where to get them and how to convert them, and the rest (the
+ * motion strip included) works. With weights remembered for the project: a scan puts
+ * suggestions on their lane; K keeps one (a segment of mine, the suggestion accepted), W
+ * rejects one, U fixes one through the picker; a scan cancelled from the bar stores nothing;
+ * the picker's top five follow the selection, the question before cancelled. What the keys did
+ * is read back from the project file.
+ *
+ * With FIDGET_ASSIST_SHOTS=DIR, the workspace is also saved as PNG pictures there.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fidget-application.h"
+#include "fidget-demo.h"
+#include "fidget-preferences.h"
+#include "fidget-settings.h"
+#include "fidget-suggestions.h"
+#include "fidget-test-util.h"
+#include "fidget-timeline-private.h"
+#include "fidget-video-import.h"
+#include "fidget-window-private.h"
+#include "fidget-workspace-private.h"
+
+static gboolean have_display;
+
+#define REQUIRE_DISPLAY()                                                   \
+  G_STMT_START {                                                            \
+    if (!have_display)                                                      \
+      {                                                                     \
+        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
+        return;                                                             \
+      }                                                                     \
+  } G_STMT_END
+
+#define DEMO_FRAMES 300
+
+static void
+spin (void)
+{
+  gint64 until = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < until)
+    ;
+}
+
+typedef gboolean (*Condition) (FidgetWorkspace *workspace);
+
+static void
+wait_until (FidgetWorkspace *workspace,
+            Condition        condition,
+            const char      *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (workspace) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+  if (!condition (workspace))
+    g_error ("Waited a minute for %s", what);
+}
+
+static gboolean
+settled (FidgetWorkspace *workspace)
+{
+  return fidget_workspace_is_settled (workspace);
+}
+
+static gboolean
+model_ready (FidgetWorkspace *workspace)
+{
+  return fidget_workspace_get_model (workspace) != NULL;
+}
+
+static gboolean
+motion_ready (FidgetWorkspace *workspace)
+{
+  return !fidget_workspace_is_measuring_motion (workspace) &&
+         fidget_timeline_get_motion_count (fidget_workspace_get_timeline (workspace)) > 0;
+}
+
+static gboolean
+scan_over (FidgetWorkspace *workspace)
+{
+  return !fidget_workspace_is_scanning (workspace, NULL);
+}
+
+static gboolean
+classified (FidgetWorkspace *workspace)
+{
+  return fidget_workspace_get_classified (workspace) != NULL;
+}
+
+static gboolean
+press_with (FidgetWorkspace *workspace,
+            guint            keyval,
+            GdkModifierType  state)
+{
+  GtkEventController *keys = fidget_workspace_get_key_controller (workspace);
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, state, &handled);
+  spin ();
+  return handled;
+}
+
+static void
+press (FidgetWorkspace *workspace,
+       guint            keyval)
+{
+  if (!press_with (workspace, keyval, 0))
+    {
+      GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (workspace)));
+
+      g_error ("%s did nothing (focus on a %s)", gdk_keyval_name (keyval),
+               focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "nothing");
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static char *demo_video;
+
+static const char *
+demo_video_path (void)
+{
+  if (demo_video == NULL)
+    {
+      g_autoptr(GPtrArray) scripts = fidget_demo_scripts_new (1);
+      FidgetDemoScript *script = g_ptr_array_index (scripts, 0);
+      g_autofree char *dir = fidget_test_make_tmpdir ();
+      g_autoptr(GError) error = NULL;
+      guint keep = 0;
+
+      script->n_frames = DEMO_FRAMES;
+      while (keep < script->moves->len &&
+             g_array_index (script->moves, FidgetDemoMove, keep).end_frame <= DEMO_FRAMES)
+        keep++;
+      g_array_set_size (script->moves, keep);
+      demo_video = g_build_filename (dir, "P001.mkv", NULL);
+      g_assert_true (fidget_demo_render (script, demo_video, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  return demo_video;
+}
+
+static char *
+weights_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "manet", "data", "manet-w8.safetensors", NULL);
+}
+
+typedef struct
+{
+  FidgetApplication *app;
+  FidgetWindow      *window;
+  FidgetWorkspace   *workspace;
+  char              *path;
+  gint64             video_id;
+} Fixture;
+
+/* A fresh project holding the demo video, annotators amara and bo (bo with two segments),
+ * opened as amara; @with_weights remembers the width-8 MANet for it first. */
+static void
+fixture_open (Fixture  *f,
+              gboolean  with_weights)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(FidgetAnnotator) amara = NULL;
+  g_autoptr(FidgetAnnotator) bo = NULL;
+  g_autoptr(FidgetSegment) s1 = NULL;
+  g_autoptr(FidgetSegment) s2 = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (FIDGET_APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *weights = weights_path ();
+  GVariantBuilder map;
+
+  f->path = g_build_filename (dir, "study.fidget", NULL);
+  project = fidget_project_create (f->path, &error);
+  g_assert_no_error (error);
+  amara = fidget_project_add_annotator (project, "amara", &error);
+  g_assert_no_error (error);
+  bo = fidget_project_add_annotator (project, "bo", &error);
+  g_assert_no_error (error);
+  video = fidget_import_video (project, demo_video_path (), NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->video_id = video->id;
+  s1 = fidget_project_add_segment (project, video->id, "bo", 30, 75, "F1", &error);
+  g_assert_no_error (error);
+  s2 = fidget_project_add_segment (project, video->id, "bo", 120, 180, "C2", &error);
+  g_assert_no_error (error);
+
+  g_settings_reset (settings, "last-positions");
+  g_variant_builder_init (&map, G_VARIANT_TYPE ("a{ss}"));
+  if (with_weights)
+    g_variant_builder_add (&map, "{ss}", fidget_project_get_uuid (project), weights);
+  g_settings_set_value (settings, "model-weights", g_variant_builder_end (&map));
+
+  file = g_file_new_for_path (f->path);
+  f->app = fidget_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+  fidget_application_set_annotator (f->app, "amara");
+  f->window = fidget_application_open_file (f->app, file, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->workspace = fidget_window_get_workspace (f->window);
+  wait_until (f->workspace, settled, "the first frame");
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (const GList *l = toplevels; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+  spin ();
+  g_clear_object (&f->app);
+  g_clear_pointer (&f->path, g_free);
+}
+
+/* What is on disk, through a connection of the test's own. */
+static GPtrArray *
+stored_suggestions (Fixture *f)
+{
+  g_autoptr(FidgetProject) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list;
+
+  reader = fidget_project_open (f->path, &error);
+  g_assert_no_error (error);
+  list = fidget_suggestions_list (reader, f->video_id, &error);
+  g_assert_no_error (error);
+  return list;
+}
+
+static FidgetSuggestion *
+stored_suggestion (Fixture    *f,
+                   const char *uuid)
+{
+  g_autoptr(FidgetProject) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetSuggestion *s;
+
+  reader = fidget_project_open (f->path, &error);
+  g_assert_no_error (error);
+  s = fidget_suggestions_get (reader, uuid, &error);
+  g_assert_no_error (error);
+  return s;
+}
+
+static GPtrArray *
+stored_segments_of (Fixture    *f,
+                    const char *annotator)
+{
+  g_autoptr(FidgetProject) reader = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *mine = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_segment_free);
+
+  reader = fidget_project_open (f->path, &error);
+  g_assert_no_error (error);
+  all = fidget_project_list_segments (reader, f->video_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      FidgetSegment *s = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (s->annotator_name, annotator) == 0)
+        g_ptr_array_add (mine, fidget_segment_copy (s));
+    }
+  return mine;
+}
+
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("FIDGET_ASSIST_SHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  /* Let the window lay out and draw what just changed. */
+  for (gint64 until = g_get_monotonic_time () + 300 * 1000; g_get_monotonic_time () < until; )
+    g_main_context_iteration (NULL, FALSE);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_test_message ("nothing drawn yet for %s", name);
+      return;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+test_no_weights (void)
+{
+  Fixture f = { 0 };
+  const char *text;
+  FidgetActionPicker *picker;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, FALSE);
+  /* Says where the weights come from and how to convert them, and that the rest works. */
+  text = fidget_workspace_get_assist_text (f.workspace);
+  g_assert_nonnull (strstr (text, "No MANet weights"));
+  g_assert_nonnull (strstr (text, "MA-52 authors"));
+  g_assert_nonnull (strstr (text, "tools/convert_weights.py"));
+  g_assert_nonnull (strstr (text, "Preferences"));
+  g_assert_null (strstr (text, "--weights"));
+  g_assert_null (fidget_workspace_get_model (f.workspace));
+
+  /* The motion strip needs no model. */
+  wait_until (f.workspace, motion_ready, "the motion strip");
+  g_assert_cmpuint (fidget_timeline_get_motion_count (fidget_workspace_get_timeline (f.workspace)),
+                    ==, DEMO_FRAMES);
+
+  /* Scanning says what is missing, and nothing runs. */
+  g_assert_true (press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
+  g_assert_false (fidget_workspace_is_scanning (f.workspace, NULL));
+  g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "Preferences"));
+
+  /* Editing works as ever, and the picker says why it has no top five. */
+  picker = fidget_workspace_get_picker (f.workspace);
+  fidget_workspace_seek (f.workspace, 10);
+  wait_until (f.workspace, settled, "frame 10");
+  press (f.workspace, GDK_KEY_i);
+  fidget_workspace_seek (f.workspace, 20);
+  wait_until (f.workspace, settled, "frame 20");
+  press (f.workspace, GDK_KEY_o);
+  press (f.workspace, GDK_KEY_b);
+  press (f.workspace, GDK_KEY_1);
+  {
+    g_autoptr(GPtrArray) mine = stored_segments_of (&f, "amara");
+
+    g_assert_cmpuint (mine->len, ==, 1);
+  }
+  g_assert_nonnull (strstr (fidget_action_picker_get_suggestions_note (picker), "Preferences"));
+  save_shot (GTK_WIDGET (f.window), "assist-no-weights.png");
+
+  /* Preferences show the project's weights; choosing some there (the settings key that the
+   * file chooser writes) loads the model at once, for this project only. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (FIDGET_APP_ID);
+    g_autofree char *weights = weights_path ();
+    FidgetProject *project = fidget_window_get_project (f.window);
+    FidgetPreferences *preferences = NULL;
+    AdwActionRow *row;
+    g_autoptr(GList) toplevels = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.preferences", NULL));
+    spin ();
+    toplevels = gtk_window_list_toplevels ();
+    for (const GList *l = toplevels; l != NULL; l = l->next)
+      if (FIDGET_IS_PREFERENCES (l->data))
+        preferences = l->data;
+    g_assert_nonnull (preferences);
+    row = fidget_preferences_get_weights_row (preferences);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "None"));
+
+    fidget_settings_set_weights (settings, fidget_project_get_uuid (project), weights);
+    spin ();
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "manet-w8.safetensors"));
+    wait_until (f.workspace, model_ready, "the model chosen in Preferences");
+    g_assert_nonnull (strstr (fidget_workspace_get_assist_text (f.workspace),
+                              "manet-w8.safetensors"));
+    {
+      g_autofree char *other = fidget_settings_get_weights (settings, "another-project-uuid");
+
+      g_assert_null (other);
+    }
+    gtk_window_destroy (GTK_WINDOW (preferences));
+    fidget_settings_set_weights (settings, fidget_project_get_uuid (project), NULL);
+    spin ();
+    g_assert_null (fidget_workspace_get_model (f.workspace));
+    g_assert_nonnull (strstr (fidget_workspace_get_assist_text (f.workspace), "No MANet weights"));
+  }
+  fixture_close (&f);
+}
+
+static void
+test_scan_and_decide (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(FidgetSuggestion) kept = NULL;
+  g_autoptr(FidgetSuggestion) rejected = NULL;
+  g_autoptr(FidgetSuggestion) fixed = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  GPtrArray *lane;
+  FidgetTimeline *timeline;
+  graphene_rect_t rect;
+  double lane_y, lane_h;
+  double fraction = 0.0;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, TRUE);
+  timeline = fidget_workspace_get_timeline (f.workspace);
+  wait_until (f.workspace, model_ready, "the model");
+  wait_until (f.workspace, motion_ready, "the motion strip");
+  g_assert_nonnull (strstr (fidget_workspace_get_assist_text (f.workspace),
+                            "manet-w8.safetensors"));
+
+  /* A scan cancelled from the bar stores nothing. */
+  g_assert_true (press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
+  g_assert_true (fidget_workspace_is_scanning (f.workspace, &fraction));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.workspace), "workspace.cancel-scan",
+                                             NULL));
+  wait_until (f.workspace, scan_over, "the cancelled scan");
+  stored = stored_suggestions (&f);
+  g_assert_cmpuint (stored->len, ==, 0);
+  g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "cancelled"));
+  g_clear_pointer (&stored, g_ptr_array_unref);
+
+  /* The whole scan: suggestions on their own lane, as stored. */
+  g_assert_true (press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
+  wait_until (f.workspace, scan_over, "the scan");
+  stored = stored_suggestions (&f);
+  lane = fidget_workspace_get_suggestions (f.workspace);
+  g_assert_cmpuint (stored->len, >=, 3);
+  g_assert_cmpuint (lane->len, ==, stored->len);
+  g_assert_true (fidget_timeline_get_lane_area (timeline, FIDGET_TIMELINE_LANE_SUGGESTIONS,
+                                                &lane_y, &lane_h));
+  for (guint i = 0; i < lane->len; i++)
+    {
+      const FidgetSuggestion *s = g_ptr_array_index (lane, i);
+
+      g_assert_true (fidget_timeline_get_segment_rect (timeline, s->uuid, &rect));
+      g_assert_cmpfloat (rect.origin.y, >=, lane_y);
+      g_assert_cmpfloat (rect.origin.y + rect.size.height, <=, lane_y + lane_h + 0.5);
+    }
+  /* Suggestions are not labels: amara has no segment yet. */
+  mine = stored_segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 0);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (timeline));
+  spin ();
+  save_shot (GTK_WIDGET (f.window), "assist-suggestions.png");
+
+  /* Period walks to the first one; K keeps it as amara's segment. */
+  fidget_workspace_seek (f.workspace, 0);
+  wait_until (f.workspace, settled, "frame 0");
+  press (f.workspace, GDK_KEY_period);
+  first = g_strdup (fidget_workspace_get_selected (f.workspace));
+  g_assert_cmpstr (first, ==, ((FidgetSuggestion *) g_ptr_array_index (stored, 0))->uuid);
+  save_shot (GTK_WIDGET (f.window), "assist-suggestion-selected.png");
+  press (f.workspace, GDK_KEY_k);
+  kept = stored_suggestion (&f, first);
+  g_assert_cmpint (kept->state, ==, FIDGET_SUGGESTION_ACCEPTED);
+  g_assert_cmpstr (kept->decided_by, ==, "amara");
+  mine = stored_segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->uuid, ==, kept->segment_uuid);
+  g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->action_code, ==,
+                   kept->action_code);
+  g_assert_cmpuint (fidget_workspace_get_suggestions (f.workspace)->len, ==, stored->len - 1);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+
+  /* Period to the next; W rejects it: no segment. */
+  press (f.workspace, GDK_KEY_period);
+  second = g_strdup (fidget_workspace_get_selected (f.workspace));
+  g_assert_cmpstr (second, ==, ((FidgetSuggestion *) g_ptr_array_index (stored, 1))->uuid);
+  press (f.workspace, GDK_KEY_w);
+  rejected = stored_suggestion (&f, second);
+  g_assert_cmpint (rejected->state, ==, FIDGET_SUGGESTION_REJECTED);
+  mine = stored_segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+
+  /* W moved on to the next open one; U fixes it through the picker, which offers the
+   * suggestion's own top five. */
+  third = g_strdup (fidget_workspace_get_selected (f.workspace));
+  g_assert_cmpstr (third, ==, ((FidgetSuggestion *) g_ptr_array_index (stored, 2))->uuid);
+  press (f.workspace, GDK_KEY_u);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fidget_workspace_get_picker (f.workspace))));
+  g_assert_nonnull (fidget_action_picker_get_suggested_codes (
+    fidget_workspace_get_picker (f.workspace)));
+  g_signal_emit_by_name (fidget_workspace_get_picker (f.workspace), "action-chosen", "G4");
+  spin ();
+  fixed = stored_suggestion (&f, third);
+  g_assert_cmpint (fixed->state, ==, FIDGET_SUGGESTION_FIXED);
+  mine = stored_segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 2);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      const FidgetSegment *s = g_ptr_array_index (mine, i);
+
+      if (g_strcmp0 (s->uuid, fixed->segment_uuid) == 0)
+        {
+          g_assert_cmpstr (s->action_code, ==, "G4");
+          g_assert_cmpint (s->start_frame, ==, fixed->start_frame);
+        }
+    }
+  g_assert_cmpuint (fidget_workspace_get_suggestions (f.workspace)->len, ==, stored->len - 3);
+
+  /* K with nothing of the model's selected says how to select one. */
+  while (press_with (f.workspace, GDK_KEY_Escape, 0))
+    ;
+  press (f.workspace, GDK_KEY_k);
+  g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "period"));
+  fixture_close (&f);
+}
+
+static void
+test_picker_top5 (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) bo = NULL;
+  FidgetActionPicker *picker;
+  const char * const *codes;
+  guint started = 0, cancelled = 0, completed = 0;
+  double ms = 0.0;
+  const char *a, *b;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, TRUE);
+  picker = fidget_workspace_get_picker (f.workspace);
+  wait_until (f.workspace, model_ready, "the model");
+  bo = stored_segments_of (&f, "bo");
+  a = ((FidgetSegment *) g_ptr_array_index (bo, 0))->uuid;
+  b = ((FidgetSegment *) g_ptr_array_index (bo, 1))->uuid;
+
+  /* Selecting one segment, then at once another: the first question is cancelled, the
+   * picker shows the second one's answer. */
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), a);
+  g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, a);
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), b);
+  wait_until (f.workspace, classified, "the top five");
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, b);
+  fidget_workspace_get_classify_stats (f.workspace, &started, &cancelled, &completed, &ms);
+  g_assert_cmpuint (started, ==, 2);
+  g_assert_cmpuint (cancelled, ==, 1);
+  g_assert_cmpuint (completed, ==, 1);
+  codes = fidget_action_picker_get_suggested_codes (picker);
+  g_assert_nonnull (codes);
+  g_assert_cmpuint (g_strv_length ((GStrv) codes), ==, 5);
+  g_test_message ("selection to top five (width-8 network, 640x360): %.0f ms", ms);
+
+  /* Selecting nothing empties the slot; a segment again asks again. */
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), NULL);
+  spin ();
+  g_assert_null (fidget_action_picker_get_suggested_codes (picker));
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), a);
+  wait_until (f.workspace, classified, "the top five again");
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, a);
+  g_assert_nonnull (fidget_action_picker_get_suggested_codes (picker));
+  fidget_workspace_get_classify_stats (f.workspace, &started, &cancelled, &completed, &ms);
+  g_assert_cmpuint (started, ==, 3);
+  g_assert_cmpuint (completed, ==, 2);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_parent (GTK_WIDGET (picker))));
+  spin ();
+  save_shot (GTK_WIDGET (picker), "assist-picker-top5.png");
+  fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *cache = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  /* The motion cache goes to this run's own folder, never the user's (the whole of
+   * G_TEST_OPTION_ISOLATE_DIRS would hide the MIME database that icons need). */
+  cache = fidget_test_make_tmpdir ();
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/assist-workspace/no-weights", test_no_weights);
+  g_test_add_func ("/assist-workspace/scan-and-decide", test_scan_and_decide);
+  g_test_add_func ("/assist-workspace/picker-top5", test_picker_top5);
+
+  return g_test_run ();
+}
