@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fidget-application.h"
+#include "fidget-work-package.h"
 #include "fidget-settings.h"
 
 #define PROJECT_SUFFIX ".fidget"
@@ -435,10 +436,249 @@ open_project_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
+/* {{{ a new project from a work package */
+
+/* An annotator on a laptop starts from the coordinator's package: the new project takes the
+ * package's project identity, so that what it exports later goes back into the coordinator's. */
+typedef struct
+{
+  FidgetApplication *self;
+  GFile             *project;
+  GCancellable      *cancellable;
+  AdwMessageDialog  *dialog;        /* owned by GTK; NULL once closed */
+  GtkProgressBar    *progress_bar;
+  double             fraction;      /* written by the worker, read by the timeout */
+  guint              progress_id;
+} StartJob;
+
+static void
+start_job_free (StartJob *job)
+{
+  g_clear_handle_id (&job->progress_id, g_source_remove);
+  g_clear_object (&job->project);
+  g_clear_object (&job->cancellable);
+  g_application_release (G_APPLICATION (job->self));
+  g_clear_object (&job->self);
+  g_free (job);
+}
+
+static void
+start_job_progress (double   fraction,
+                    gpointer data)
+{
+  StartJob *job = data;
+  double *target = &job->fraction;
+
+  /* From the worker: the main loop picks it up in show_start_progress(). */
+  __atomic_store (target, &fraction, __ATOMIC_RELAXED);
+}
+
+static gboolean
+show_start_progress (gpointer data)
+{
+  StartJob *job = data;
+  double fraction;
+
+  __atomic_load (&job->fraction, &fraction, __ATOMIC_RELAXED);
+  if (job->dialog != NULL)
+    gtk_progress_bar_set_fraction (job->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_start_dialog_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          StartJob         *job)
+{
+  /* The dialog closes itself; only a running job needs stopping. */
+  job->dialog = NULL;
+  g_cancellable_cancel (job->cancellable);
+}
+
+static void
+on_project_started (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  StartJob *job = data;
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetWorkPackageResult) imported = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog = job->dialog;
+
+  project = fidget_work_package_create_project_finish (result, &imported, &error);
+  if (dialog != NULL)
+    g_signal_handlers_disconnect_by_func (dialog, on_start_dialog_response, job);
+  job->dialog = NULL;
+
+  if (project == NULL)
+    {
+      if (dialog != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* The refusal says what and why; nothing was left behind. */
+          adw_message_dialog_set_heading (dialog, _("Could Not Start From the Package"));
+          adw_message_dialog_set_body (dialog, error->message);
+          adw_message_dialog_set_extra_child (dialog, NULL);
+        }
+      else if (dialog != NULL)
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      start_job_free (job);
+      return;
+    }
+
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_clear_object (&project);   /* the window opens its own connection */
+  fidget_application_open_file (job->self, job->project, FALSE);
+  start_job_free (job);
+}
+
+void
+fidget_application_start_from_package (FidgetApplication *self,
+                                       GFile             *package,
+                                       GFile             *project)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *package_path = NULL;
+  g_autofree char *project_path = NULL;
+  g_autofree char *project_name = NULL;
+  StartJob *job;
+
+  g_return_if_fail (FIDGET_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (package));
+  g_return_if_fail (G_IS_FILE (project));
+
+  package_path = g_file_get_path (package);
+  project_path = g_file_get_path (project);
+  project_name = g_file_get_basename (project);
+
+  job = g_new0 (StartJob, 1);
+  job->self = g_object_ref (self);
+  job->project = g_object_ref (project);
+  job->cancellable = g_cancellable_new ();
+  g_application_hold (G_APPLICATION (self));
+
+  job->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Starting From the Package"),
+                                                            NULL));
+  adw_message_dialog_format_body (job->dialog, _("Making “%s” from the package: its videos, "
+                                                 "segments and review steps."), project_name);
+  adw_message_dialog_add_response (job->dialog, "cancel", _("_Cancel"));
+  job->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  adw_message_dialog_set_extra_child (job->dialog, GTK_WIDGET (job->progress_bar));
+  g_signal_connect (job->dialog, "response", G_CALLBACK (on_start_dialog_response), job);
+  gtk_window_present (GTK_WINDOW (job->dialog));
+  job->progress_id = g_timeout_add (100, show_start_progress, job);
+
+  if (package_path == NULL || project_path == NULL)
+    {
+      adw_message_dialog_set_heading (job->dialog, _("Could Not Start From the Package"));
+      adw_message_dialog_set_body (job->dialog, _("The package and the new project must be "
+                                                  "files on this computer."));
+      adw_message_dialog_set_extra_child (job->dialog, NULL);
+      g_signal_handlers_disconnect_by_func (job->dialog, on_start_dialog_response, job);
+      start_job_free (job);
+      return;
+    }
+  /* Videos carried by the package go beside the new project. */
+  fidget_work_package_create_project_async (project_path, package_path, NULL, job->cancellable,
+                                            start_job_progress, job, on_project_started, job);
+}
+
+static void
+start_project_response (GtkNativeDialog *native,
+                        int              response,
+                        gpointer         user_data)
+{
+  FidgetApplication *self = user_data;
+  GFile *package = g_object_get_data (G_OBJECT (native), "fidget-package");
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native))) != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+
+      /* A project is recognised by its suffix: add it when the user typed a bare name. */
+      if (!g_str_has_suffix (name, PROJECT_SUFFIX))
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autofree char *full_name = g_strconcat (name, PROJECT_SUFFIX, NULL);
+
+          g_clear_object (&file);
+          file = g_file_get_child (parent, full_name);
+        }
+      fidget_application_start_from_package (self, package, file);
+    }
+  g_object_unref (native);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+choose_package_response (GtkNativeDialog *native,
+                         int              response,
+                         gpointer         user_data)
+{
+  FidgetApplication *self = user_data;
+  g_autoptr(GFile) package = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (package = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native))) != NULL)
+    {
+      GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+      g_autoptr(GtkFileFilter) projects = create_project_filter ();
+      g_autofree char *base = g_file_get_basename (package);
+      g_autofree char *stem = g_strndup (base, strcspn (base, "."));
+      g_autofree char *proposed = g_strconcat (stem[0] != '\0' ? stem : "work", PROJECT_SUFFIX,
+                                               NULL);
+      g_autoptr(GFile) folder = g_file_get_parent (package);
+      GtkFileChooserNative *save;
+
+      save = gtk_file_chooser_native_new (_("New Project From the Package"), parent,
+                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("C_reate"),
+                                          _("_Cancel"));
+      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (save), TRUE);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (save), projects);
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (save), folder, NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (save), proposed);
+      g_object_set_data_full (G_OBJECT (save), "fidget-package", g_object_ref (package),
+                              g_object_unref);
+      g_application_hold (G_APPLICATION (self));
+      g_signal_connect (save, "response", G_CALLBACK (start_project_response), self);
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (save));
+    }
+  g_object_unref (native);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+new_project_from_package_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  FidgetApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GtkFileFilter) packages = gtk_file_filter_new ();
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Choose a Work Package"), parent,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (packages, _("Work Packages"));
+  gtk_file_filter_add_pattern (packages, "*.fidgetpkg");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), packages);
+  g_application_hold (G_APPLICATION (self));
+  g_signal_connect (native, "response", G_CALLBACK (choose_package_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* }}} */
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "new-project", new_project_action },
+  { "new-project-from-package", new_project_from_package_action },
   { "open-project", open_project_action },
 };
 

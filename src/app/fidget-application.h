@@ -27,4 +27,11 @@ FidgetWindow      *fidget_application_open_file     (FidgetApplication *self,
                                                      GFile             *file,
                                                      gboolean           create);
 
+/* Makes @project from the work package @package (an annotator's copy of the coordinator's
+ * project, with its identity) with progress and Cancel in a dialog, then opens it. A refusal
+ * is shown in the dialog, and nothing is left behind. */
+void               fidget_application_start_from_package (FidgetApplication *self,
+                                                          GFile             *package,
+                                                          GFile             *project);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fidget-application.h"
 #include "fidget-package-dialog.h"
 #include "fidget-review.h"
 #include "fidget-test-util.h"
@@ -353,6 +354,113 @@ test_export_cancel (void)
   }
 }
 
+/* The window of @app that shows @file, NULL when none does (yet). */
+static FidgetWindow *
+window_with_file (FidgetApplication *app,
+                  GFile             *file)
+{
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (FIDGET_IS_WINDOW (l->data) && fidget_window_has_file (l->data, file))
+      return l->data;
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (const GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* An annotator starts a laptop project from the coordinator's package in the app: it opens
+ * with the coordinator's identity and the assignment; a file that is no package is refused in
+ * the dialog and leaves no project behind. */
+static void
+test_start_from_package (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *local_path = NULL;
+  g_autofree char *bogus = NULL;
+  g_autofree char *bogus_project = NULL;
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetWorkPackageInfo) info = NULL;
+  g_autoptr(FidgetApplication) app = NULL;
+  g_autoptr(GFile) package = NULL;
+  g_autoptr(GFile) local = NULL;
+  g_autoptr(GPtrArray) videos = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetWindow *window = NULL;
+  AdwMessageDialog *dialog = NULL;
+  gint64 deadline;
+
+  REQUIRE_DISPLAY ();
+  dir = fidget_test_make_tmpdir ();
+  if (!(project = make_project (dir, "study.fidget")))
+    return;
+  out = g_build_filename (dir, "amara.fidgetpkg", NULL);
+  info = fidget_work_package_export (project, "amara", out, TRUE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  app = fidget_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  local_path = g_build_filename (dir, "laptop.fidget", NULL);
+  package = g_file_new_for_path (out);
+  local = g_file_new_for_path (local_path);
+  fidget_application_start_from_package (app, package, local);
+  g_assert_nonnull (find_message_dialog ());   /* progress and Cancel while it works */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((window = window_with_file (app, local)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (window);
+  g_assert_cmpstr (fidget_project_get_uuid (fidget_window_get_project (window)), ==,
+                   fidget_project_get_uuid (project));
+  videos = fidget_project_list_videos (fidget_window_get_project (window), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (videos->len, ==, 1);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_message_dialog ());   /* gone once done */
+
+  /* Not a package: refused in the dialog, no project file left. */
+  bogus = g_build_filename (dir, "notes.fidgetpkg", NULL);
+  g_assert_true (g_file_set_contents (bogus, "not a package", -1, NULL));
+  bogus_project = g_build_filename (dir, "bogus.fidget", NULL);
+  {
+    g_autoptr(GFile) bogus_file = g_file_new_for_path (bogus);
+    g_autoptr(GFile) bogus_local = g_file_new_for_path (bogus_project);
+
+    fidget_application_start_from_package (app, bogus_file, bogus_local);
+  }
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline &&
+         ((dialog = find_message_dialog ()) == NULL ||
+          g_strcmp0 (adw_message_dialog_get_heading (dialog),
+                     "Could Not Start From the Package") != 0))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Start From the Package");
+  g_test_message ("refusal: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "notes.fidgetpkg"));
+  g_assert_false (g_file_test (bogus_project, G_FILE_TEST_EXISTS));
+
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+    for (const GList *l = toplevels; l != NULL; l = l->next)
+      gtk_window_destroy (GTK_WINDOW (l->data));
+  }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/app/package-dialog/import", test_import_dialog);
   g_test_add_func ("/app/package-dialog/refusal", test_import_dialog_refusal);
   g_test_add_func ("/app/package-dialog/cancel", test_export_cancel);
+  g_test_add_func ("/app/package-dialog/start-from-package", test_start_from_package);
 
   return g_test_run ();
 }
