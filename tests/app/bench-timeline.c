@@ -130,8 +130,11 @@ main (int   argc,
   gtk_window_set_default_size (window, 1920, 240);
   gtk_window_present (window);
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  /* Polled: on a screen narrower than the window nothing more happens, and a blocking
+   * iteration would wait for ever. */
   while (gtk_widget_get_width (GTK_WIDGET (timeline)) < 1900 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
 
   fidget_timeline_set_taxonomy (timeline, taxonomy);
   fidget_timeline_set_video (timeline, frames, 30, 1);
