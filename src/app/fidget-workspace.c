@@ -353,11 +353,31 @@ find_segment (FidgetWorkspace *self,
   return NULL;
 }
 
+static const FidgetSuggestion *find_suggestion (FidgetWorkspace *self,
+                                                const char      *uuid);
+
 static void
 update_inspector (FidgetWorkspace *self)
 {
   const FidgetSegment *segment = find_segment (self, self->selected);
+  const FidgetSuggestion *suggestion;
 
+  /* A selected suggestion shows what it proposes, read-only: it is nobody's label until
+   * kept or fixed. */
+  if (segment == NULL && (suggestion = find_suggestion (self, self->selected)) != NULL)
+    {
+      g_autoptr(FidgetSegment) proposed = fidget_segment_new ();
+
+      proposed->uuid = g_strdup (suggestion->uuid);
+      proposed->video_id = suggestion->video_id;
+      proposed->start_frame = suggestion->start_frame;
+      proposed->end_frame = suggestion->end_frame;
+      proposed->action_code = g_strdup (suggestion->action_code);
+      proposed->annotator_name = g_strdup (_("MANet, as a suggestion"));
+      fidget_inspector_set_segment (self->inspector, proposed, fps_num (self), fps_den (self),
+                                    FALSE);
+      return;
+    }
   fidget_inspector_set_segment (self->inspector, segment, fps_num (self), fps_den (self),
                                 segment != NULL && is_mine (self, segment));
 }

@@ -582,326 +582,302 @@ row_image (Merge       *m,
   "'action_id', action_id, 'emotion', emotion, 'note', note, 'flagged', flagged, " \
   "'created_us', created_us, 'modified_us', modified_us) FROM segment WHERE uuid = ?1"
 
+/* One record of a part of the package: @each is the current row of that part's query, @index
+ * its position there (for messages). FALSE (with @error set) stops the import. */
+typedef gboolean (*MergeRowFunc) (Merge         *m,
+                                  sqlite3_stmt  *each,
+                                  guint          index,
+                                  GError       **error);
+
+/* Walks one part of the package: @sql reads its records through json_each over ?1 (the
+ * package's records), and @row merges each in turn. */
 static gboolean
-merge_annotators (Merge   *m,
-                  GError **error)
+merge_each (Merge         *m,
+            const char    *sql,
+            MergeRowFunc   row,
+            GError       **error)
 {
-  sqlite3_stmt *each;
+  sqlite3_stmt *each = fidget_project_prepare (m->project, sql, error);
   guint index = 0;
   int rc;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', value ->> '$.name', "
-                                 "  value ->> '$.created_us' FROM json_each (?1, '$.annotators')",
-                                 error);
   if (each == NULL)
     return FALSE;
   sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  while ((rc = sqlite3_step (each)) == SQLITE_ROW)
     {
-      sqlite3_stmt *stmt;
-      const char *uuid, *name;
-      gint64 id;
-
-      if (!need_uuid (each, 0, _("annotator"), index, "uuid", error) ||
-          !need_text (each, 1, _("annotator"), index, "name", error) ||
-          !need_int (each, 2, _("annotator"), index, "created_us", error))
-        goto failed;
-      uuid = text (each, 0);
-      name = text (each, 1);
-      if ((id = annotator_id (m->project, name, error)) < 0)
-        goto failed;
-      if (id > 0)
-        continue;
-      /* Another person may carry the UUID here (made apart): the name is who they are. */
-      if ((id = lookup_id (m->project, "SELECT id FROM annotator WHERE uuid = ?1", uuid, error)) < 0)
-        goto failed;
-      stmt = fidget_project_prepare (m->project,
-                                     "INSERT INTO annotator (uuid, name, created_us) "
-                                     "VALUES (?1, ?2, ?3)",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      if (id == 0)
-        sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_text (stmt, 1, g_uuid_string_random (), -1, g_free);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, sqlite3_column_int64 (each, 2));
-      if (!fidget_project_step_done (m->project, stmt, _("add the annotator"), error) ||
-          !record_change (m, FIDGET_MERGE_ANNOTATOR, "insert", uuid, NULL, name, error))
-        goto failed;
+      if (!row (m, each, index++, error))
+        {
+          sqlite3_reset (each);
+          return FALSE;
+        }
     }
   sqlite3_reset (each);
   if (rc != SQLITE_DONE)
     return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
   return TRUE;
-
-failed:
-  sqlite3_reset (each);
-  return FALSE;
 }
 
+#define ANNOTATORS_SQL \
+  "SELECT value ->> '$.uuid', value ->> '$.name', " \
+  "  value ->> '$.created_us' FROM json_each (?1, '$.annotators')"
+
 static gboolean
-merge_participants (Merge   *m,
-                    GError **error)
+merge_annotator (Merge         *m,
+                 sqlite3_stmt  *each,
+                 guint          index,
+                 GError       **error)
 {
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
+  sqlite3_stmt *stmt;
+  const char *uuid, *name;
+  gint64 id;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', value ->> '$.code', "
-                                 "  value ->> '$.gender', value ->> '$.age_group', "
-                                 "  value ->> '$.notes', value ->> '$.created_us' "
-                                 "FROM json_each (?1, '$.participants')",
-                                 error);
-  if (each == NULL)
+  if (!need_uuid (each, 0, _("annotator"), index, "uuid", error) ||
+      !need_text (each, 1, _("annotator"), index, "name", error) ||
+      !need_int (each, 2, _("annotator"), index, "created_us", error))
     return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
-    {
-      sqlite3_stmt *stmt;
-      const char *uuid, *code;
-      gint64 id;
-
-      if (!need_uuid (each, 0, _("participant"), index, "uuid", error) ||
-          !need_text (each, 1, _("participant"), index, "code", error) ||
-          !need_int (each, 5, _("participant"), index, "created_us", error))
-        goto failed;
-      uuid = text (each, 0);
-      code = text (each, 1);
-      if ((id = lookup_id (m->project, "SELECT id FROM participant WHERE uuid = ?1",
-                           uuid, error)) < 0 ||
-          (id == 0 &&
-           (id = lookup_id (m->project, "SELECT id FROM participant WHERE code = ?1", code,
-                            error)) < 0))
-        goto failed;
-      if (id > 0)
-        continue;
-      stmt = fidget_project_prepare (m->project,
-                                     "INSERT INTO participant (uuid, code, gender, age_group, "
-                                     "  notes, created_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
-      bind_text_or_null (stmt, 3, text (each, 2));
-      bind_text_or_null (stmt, 4, text (each, 3));
-      sqlite3_bind_text (stmt, 5, text (each, 4) != NULL ? text (each, 4) : "", -1,
-                         SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 6, sqlite3_column_int64 (each, 5));
-      if (!fidget_project_step_done (m->project, stmt, _("add the participant"), error) ||
-          !record_change (m, FIDGET_MERGE_PARTICIPANT, "insert", uuid, NULL, code, error))
-        goto failed;
-    }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
+  uuid = text (each, 0);
+  name = text (each, 1);
+  if ((id = annotator_id (m->project, name, error)) < 0)
+    return FALSE;
+  if (id > 0)
+    return TRUE;
+  /* Another person may carry the UUID here (made apart): the name is who they are. */
+  if ((id = lookup_id (m->project, "SELECT id FROM annotator WHERE uuid = ?1", uuid, error)) < 0)
+    return FALSE;
+  stmt = fidget_project_prepare (m->project,
+                                 "INSERT INTO annotator (uuid, name, created_us) "
+                                 "VALUES (?1, ?2, ?3)",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  if (id == 0)
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_text (stmt, 1, g_uuid_string_random (), -1, g_free);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, sqlite3_column_int64 (each, 2));
+  if (!fidget_project_step_done (m->project, stmt, _("add the annotator"), error) ||
+      !record_change (m, FIDGET_MERGE_ANNOTATOR, "insert", uuid, NULL, name, error))
+    return FALSE;
   return TRUE;
+}
 
-failed:
-  sqlite3_reset (each);
-  return FALSE;
+#define PARTICIPANTS_SQL \
+  "SELECT value ->> '$.uuid', value ->> '$.code', " \
+  "  value ->> '$.gender', value ->> '$.age_group', " \
+  "  value ->> '$.notes', value ->> '$.created_us' " \
+  "FROM json_each (?1, '$.participants')"
+
+static gboolean
+merge_participant (Merge         *m,
+                   sqlite3_stmt  *each,
+                   guint          index,
+                   GError       **error)
+{
+  sqlite3_stmt *stmt;
+  const char *uuid, *code;
+  gint64 id;
+
+  if (!need_uuid (each, 0, _("participant"), index, "uuid", error) ||
+      !need_text (each, 1, _("participant"), index, "code", error) ||
+      !need_int (each, 5, _("participant"), index, "created_us", error))
+    return FALSE;
+  uuid = text (each, 0);
+  code = text (each, 1);
+  if ((id = lookup_id (m->project, "SELECT id FROM participant WHERE uuid = ?1",
+                       uuid, error)) < 0 ||
+      (id == 0 &&
+       (id = lookup_id (m->project, "SELECT id FROM participant WHERE code = ?1", code,
+                        error)) < 0))
+    return FALSE;
+  if (id > 0)
+    return TRUE;
+  stmt = fidget_project_prepare (m->project,
+                                 "INSERT INTO participant (uuid, code, gender, age_group, "
+                                 "  notes, created_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 3, text (each, 2));
+  bind_text_or_null (stmt, 4, text (each, 3));
+  sqlite3_bind_text (stmt, 5, text (each, 4) != NULL ? text (each, 4) : "", -1,
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, sqlite3_column_int64 (each, 5));
+  if (!fidget_project_step_done (m->project, stmt, _("add the participant"), error) ||
+      !record_change (m, FIDGET_MERGE_PARTICIPANT, "insert", uuid, NULL, code, error))
+    return FALSE;
+  return TRUE;
 }
 
 /* A project's own actions, matched by code; new ones go after the model's classes. */
+#define ACTIONS_SQL \
+  "SELECT value ->> '$.uuid', upper (value ->> '$.code'), " \
+  "  value ->> '$.name', value ->> '$.description', " \
+  "  value ->> '$.body_part', value ->> '$.created_us' " \
+  "FROM json_each (?1, '$.actions')"
+
 static gboolean
-merge_actions (Merge   *m,
-               GError **error)
+merge_action (Merge         *m,
+              sqlite3_stmt  *each,
+              guint          index,
+              GError       **error)
 {
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
+  sqlite3_stmt *stmt;
+  const char *uuid, *code;
+  gint64 id, part_id;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', upper (value ->> '$.code'), "
-                                 "  value ->> '$.name', value ->> '$.description', "
-                                 "  value ->> '$.body_part', value ->> '$.created_us' "
-                                 "FROM json_each (?1, '$.actions')",
-                                 error);
-  if (each == NULL)
+  if (!need_uuid (each, 0, _("action"), index, "uuid", error) ||
+      !need_text (each, 1, _("action"), index, "code", error) ||
+      !need_text (each, 2, _("action"), index, "name", error) ||
+      !need_text (each, 4, _("action"), index, "body_part", error))
     return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  uuid = text (each, 0);
+  code = text (each, 1);
+  if ((id = lookup_id (m->project, "SELECT id FROM action WHERE code = ?1", code, error)) < 0)
+    return FALSE;
+  if (id > 0)
+    return TRUE;
+  if ((part_id = lookup_id (m->project, "SELECT id FROM body_part WHERE code = ?1",
+                            text (each, 4), error)) < 0)
+    return FALSE;
+  if (part_id == 0 || !g_str_has_prefix (code, text (each, 4)))
     {
-      sqlite3_stmt *stmt;
-      const char *uuid, *code;
-      gint64 id, part_id;
-
-      if (!need_uuid (each, 0, _("action"), index, "uuid", error) ||
-          !need_text (each, 1, _("action"), index, "code", error) ||
-          !need_text (each, 2, _("action"), index, "name", error) ||
-          !need_text (each, 4, _("action"), index, "body_part", error))
-        goto failed;
-      uuid = text (each, 0);
-      code = text (each, 1);
-      if ((id = lookup_id (m->project, "SELECT id FROM action WHERE code = ?1", code, error)) < 0)
-        goto failed;
-      if (id > 0)
-        continue;
-      if ((part_id = lookup_id (m->project, "SELECT id FROM body_part WHERE code = ?1",
-                                text (each, 4), error)) < 0)
-        goto failed;
-      if (part_id == 0 || !g_str_has_prefix (code, text (each, 4)))
-        {
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
-                       _("The package's action %s belongs to the body part “%s”, which this "
-                         "project does not have"),
-                       code, text (each, 4));
-          goto failed;
-        }
-      if ((id = lookup_id (m->project, "SELECT id FROM action WHERE uuid = ?1", uuid, error)) < 0)
-        goto failed;
-      stmt = fidget_project_prepare (m->project,
-                                     "INSERT INTO action (uuid, code, name, description, "
-                                     "  body_part_id, model_index, position, created_us) "
-                                     "SELECT ?1, ?2, ?3, ?4, ?5, NULL, "
-                                     "  1 + coalesce (max (position), 0), ?6 FROM action",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      if (id == 0)
-        sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_text (stmt, 1, g_uuid_string_random (), -1, g_free);
-      sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, text (each, 2), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, text (each, 3) != NULL ? text (each, 3) : "", -1,
-                         SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 5, part_id);
-      sqlite3_bind_int64 (stmt, 6, sqlite3_column_type (each, 5) == SQLITE_INTEGER
-                                     ? sqlite3_column_int64 (each, 5) : g_get_real_time ());
-      if (!fidget_project_step_done (m->project, stmt, _("add the action"), error) ||
-          !record_change (m, FIDGET_MERGE_ACTION, "insert", uuid, NULL, code, error))
-        goto failed;
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                   _("The package's action %s belongs to the body part “%s”, which this "
+                     "project does not have"),
+                   code, text (each, 4));
+      return FALSE;
     }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
+  if ((id = lookup_id (m->project, "SELECT id FROM action WHERE uuid = ?1", uuid, error)) < 0)
+    return FALSE;
+  stmt = fidget_project_prepare (m->project,
+                                 "INSERT INTO action (uuid, code, name, description, "
+                                 "  body_part_id, model_index, position, created_us) "
+                                 "SELECT ?1, ?2, ?3, ?4, ?5, NULL, "
+                                 "  1 + coalesce (max (position), 0), ?6 FROM action",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  if (id == 0)
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_text (stmt, 1, g_uuid_string_random (), -1, g_free);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text (each, 2), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, text (each, 3) != NULL ? text (each, 3) : "", -1,
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 5, part_id);
+  sqlite3_bind_int64 (stmt, 6, sqlite3_column_type (each, 5) == SQLITE_INTEGER
+                                 ? sqlite3_column_int64 (each, 5) : g_get_real_time ());
+  if (!fidget_project_step_done (m->project, stmt, _("add the action"), error) ||
+      !record_change (m, FIDGET_MERGE_ACTION, "insert", uuid, NULL, code, error))
+    return FALSE;
   return TRUE;
-
-failed:
-  sqlite3_reset (each);
-  return FALSE;
 }
 
 /* Videos are facts a probe measured: added when missing (by UUID, or by content for one
  * imported on both sides), never changed. */
+#define VIDEOS_SQL \
+  "SELECT value ->> '$.uuid', value ->> '$.content_hash', " \
+  "  value ->> '$.participant', value ->> '$.size_bytes', " \
+  "  value ->> '$.container', value ->> '$.video_codec', " \
+  "  value ->> '$.width', value ->> '$.height', " \
+  "  value ->> '$.fps_num', value ->> '$.fps_den', " \
+  "  value ->> '$.frame_count', value ->> '$.duration_ns', " \
+  "  value ->> '$.has_audio', value ->> '$.imported_us' " \
+  "FROM json_each (?1, '$.videos')"
+
 static gboolean
-merge_videos (Merge   *m,
-              GError **error)
+merge_video (Merge         *m,
+             sqlite3_stmt  *each,
+             guint          index,
+             GError       **error)
 {
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
+  static const char *const ints[] = { "size_bytes", NULL, NULL, "width", "height",
+                                      "fps_num", "fps_den", "frame_count", "duration_ns",
+                                      "has_audio", "imported_us" };
+  g_autofree char *image = NULL;
+  sqlite3_stmt *stmt;
+  const char *uuid, *hash, *path;
+  gint64 id, participant_id = 0;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', value ->> '$.content_hash', "
-                                 "  value ->> '$.participant', value ->> '$.size_bytes', "
-                                 "  value ->> '$.container', value ->> '$.video_codec', "
-                                 "  value ->> '$.width', value ->> '$.height', "
-                                 "  value ->> '$.fps_num', value ->> '$.fps_den', "
-                                 "  value ->> '$.frame_count', value ->> '$.duration_ns', "
-                                 "  value ->> '$.has_audio', value ->> '$.imported_us' "
-                                 "FROM json_each (?1, '$.videos')",
-                                 error);
-  if (each == NULL)
+  if (!need_uuid (each, 0, _("video"), index, "uuid", error) ||
+      !need_text (each, 1, _("video"), index, "content_hash", error))
     return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
+    if (ints[k] != NULL && !need_int (each, 3 + (int) k, _("video"), index, ints[k], error))
+      return FALSE;
+  uuid = text (each, 0);
+  hash = text (each, 1);
+  if (!g_str_has_prefix (hash, "sha256:") || strlen (hash) != 7 + 64)
     {
-      static const char *const ints[] = { "size_bytes", NULL, NULL, "width", "height",
-                                          "fps_num", "fps_den", "frame_count", "duration_ns",
-                                          "has_audio", "imported_us" };
-      g_autofree char *image = NULL;
-      sqlite3_stmt *stmt;
-      const char *uuid, *hash, *path;
-      gint64 id, participant_id = 0;
-
-      if (!need_uuid (each, 0, _("video"), index, "uuid", error) ||
-          !need_text (each, 1, _("video"), index, "content_hash", error))
-        goto failed;
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        if (ints[k] != NULL && !need_int (each, 3 + (int) k, _("video"), index, ints[k], error))
-          goto failed;
-      uuid = text (each, 0);
-      hash = text (each, 1);
-      if (!g_str_has_prefix (hash, "sha256:") || strlen (hash) != 7 + 64)
-        {
-          malformed (error, _("video"), index, _("has a malformed content hash"));
-          goto failed;
-        }
-      if ((id = lookup_id (m->project, "SELECT id FROM video WHERE uuid = ?1", uuid, error)) < 0 ||
-          (id == 0 && (id = lookup_id (m->project,
-                                       "SELECT id FROM video WHERE content_hash = ?1", hash,
-                                       error)) < 0))
-        goto failed;
-      if (id > 0)
-        {
-          g_hash_table_insert (m->videos, g_strdup (uuid), g_memdup2 (&id, sizeof id));
-          continue;
-        }
-
-      path = m->options->video_paths != NULL
-             ? g_hash_table_lookup (m->options->video_paths, uuid) : NULL;
-      if (path == NULL)
-        {
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
-                       _("The package's video %s is new to this project and has no file "
-                         "to point at"),
-                       uuid);
-          goto failed;
-        }
-      if (text (each, 2) != NULL &&
-          (participant_id = lookup_id (m->project, "SELECT id FROM participant WHERE code = ?1",
-                                       text (each, 2), error)) <= 0)
-        {
-          if (participant_id == 0)
-            malformed (error, _("video"), index, _("names a participant the package lacks"));
-          goto failed;
-        }
-      stmt = fidget_project_prepare (m->project,
-                                     "INSERT INTO video (uuid, participant_id, path, "
-                                     "  content_hash, size_bytes, container, video_codec, "
-                                     "  width, height, fps_num, fps_den, frame_count, "
-                                     "  duration_ns, has_audio, imported_by, imported_us) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                                     "  ?12, ?13, ?14, ?15, ?16)",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      if (participant_id > 0)
-        sqlite3_bind_int64 (stmt, 2, participant_id);
-      sqlite3_bind_text (stmt, 3, path, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, hash, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 5, sqlite3_column_int64 (each, 3));
-      bind_text_or_null (stmt, 6, text (each, 4));
-      bind_text_or_null (stmt, 7, text (each, 5));
-      for (int k = 6; k <= 12; k++)
-        sqlite3_bind_int64 (stmt, k + 2, sqlite3_column_int64 (each, k));
-      bind_text_or_null (stmt, 15, fidget_project_get_actor (m->project));
-      sqlite3_bind_int64 (stmt, 16, sqlite3_column_int64 (each, 13));
-      if (!fidget_project_step_done (m->project, stmt, _("add the video"), error))
-        goto failed;
-      id = sqlite3_last_insert_rowid (fidget_project_get_db (m->project));
-      g_hash_table_insert (m->videos, g_strdup (uuid), g_memdup2 (&id, sizeof id));
-      if (!(image = row_image (m, "SELECT json_object ('path', path, 'content_hash', "
-                                  "  content_hash, 'frames', frame_count) "
-                                  "FROM video WHERE uuid = ?1", uuid, error)) ||
-          !record_change (m, FIDGET_MERGE_VIDEO, "insert", uuid, image, path, error))
-        goto failed;
+      malformed (error, _("video"), index, _("has a malformed content hash"));
+      return FALSE;
     }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
-  return TRUE;
+  if ((id = lookup_id (m->project, "SELECT id FROM video WHERE uuid = ?1", uuid, error)) < 0 ||
+      (id == 0 && (id = lookup_id (m->project,
+                                   "SELECT id FROM video WHERE content_hash = ?1", hash,
+                                   error)) < 0))
+    return FALSE;
+  if (id > 0)
+    {
+      g_hash_table_insert (m->videos, g_strdup (uuid), g_memdup2 (&id, sizeof id));
+      return TRUE;
+    }
 
-failed:
-  sqlite3_reset (each);
-  return FALSE;
+  path = m->options->video_paths != NULL
+         ? g_hash_table_lookup (m->options->video_paths, uuid) : NULL;
+  if (path == NULL)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND,
+                   _("The package's video %s is new to this project and has no file "
+                     "to point at"),
+                   uuid);
+      return FALSE;
+    }
+  if (text (each, 2) != NULL &&
+      (participant_id = lookup_id (m->project, "SELECT id FROM participant WHERE code = ?1",
+                                   text (each, 2), error)) <= 0)
+    {
+      if (participant_id == 0)
+        malformed (error, _("video"), index, _("names a participant the package lacks"));
+      return FALSE;
+    }
+  stmt = fidget_project_prepare (m->project,
+                                 "INSERT INTO video (uuid, participant_id, path, "
+                                 "  content_hash, size_bytes, container, video_codec, "
+                                 "  width, height, fps_num, fps_den, frame_count, "
+                                 "  duration_ns, has_audio, imported_by, imported_us) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                 "  ?12, ?13, ?14, ?15, ?16)",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  if (participant_id > 0)
+    sqlite3_bind_int64 (stmt, 2, participant_id);
+  sqlite3_bind_text (stmt, 3, path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 5, sqlite3_column_int64 (each, 3));
+  bind_text_or_null (stmt, 6, text (each, 4));
+  bind_text_or_null (stmt, 7, text (each, 5));
+  for (int k = 6; k <= 12; k++)
+    sqlite3_bind_int64 (stmt, k + 2, sqlite3_column_int64 (each, k));
+  bind_text_or_null (stmt, 15, fidget_project_get_actor (m->project));
+  sqlite3_bind_int64 (stmt, 16, sqlite3_column_int64 (each, 13));
+  if (!fidget_project_step_done (m->project, stmt, _("add the video"), error))
+    return FALSE;
+  id = sqlite3_last_insert_rowid (fidget_project_get_db (m->project));
+  g_hash_table_insert (m->videos, g_strdup (uuid), g_memdup2 (&id, sizeof id));
+  if (!(image = row_image (m, "SELECT json_object ('path', path, 'content_hash', "
+                              "  content_hash, 'frames', frame_count) "
+                              "FROM video WHERE uuid = ?1", uuid, error)) ||
+      !record_change (m, FIDGET_MERGE_VIDEO, "insert", uuid, image, path, error))
+    return FALSE;
+  return TRUE;
 }
 
 static gint64
@@ -1063,135 +1039,120 @@ same_round (Merge   *m,
 
 /* Assignment rows: the coordinator's are the reference (added, or replaced when newer: a
  * later round or a later change); a return only adds a missing one. */
+#define REVIEWS_SQL \
+  "SELECT value ->> '$.video', value ->> '$.uuid', " \
+  "  value ->> '$.state', value ->> '$.primary', " \
+  "  value ->> '$.reviewer', value ->> '$.round', " \
+  "  value ->> '$.assigned_by', value ->> '$.assigned_us', " \
+  "  value ->> '$.changed_us', value -> '$.checkers' " \
+  "FROM json_each (?1, '$.reviews')"
+
 static gboolean
-merge_reviews (Merge   *m,
-               GError **error)
+merge_review (Merge         *m,
+              sqlite3_stmt  *each,
+              guint          index,
+              GError       **error)
 {
   static const char *const states[] = { "annotating", "self-checked", "cross-checking",
                                          "disputed", "consensus", "verified" };
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
+  g_autofree char *image = NULL;
+  sqlite3_stmt *stmt;
+  gint64 video, primary, reviewer, local_round = 0, local_changed = 0;
+  gboolean exists, known_state = FALSE;
+  const char *uuid;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.video', value ->> '$.uuid', "
-                                 "  value ->> '$.state', value ->> '$.primary', "
-                                 "  value ->> '$.reviewer', value ->> '$.round', "
-                                 "  value ->> '$.assigned_by', value ->> '$.assigned_us', "
-                                 "  value ->> '$.changed_us', value -> '$.checkers' "
-                                 "FROM json_each (?1, '$.reviews')",
-                                 error);
-  if (each == NULL)
+  if (!need_uuid (each, 1, _("review"), index, "uuid", error) ||
+      !need_text (each, 2, _("review"), index, "state", error) ||
+      !need_int (each, 5, _("review"), index, "round", error) ||
+      !need_int (each, 7, _("review"), index, "assigned_us", error) ||
+      !need_int (each, 8, _("review"), index, "changed_us", error) ||
+      !need_text (each, 9, _("review"), index, "checkers", error) ||
+      (video = video_id (m, text (each, 0), _("review"), index, error)) == 0 ||
+      (primary = person_in_records (m, text (each, 3), _("review"), index, error)) <= 0 ||
+      (reviewer = person_in_records (m, text (each, 4), _("review"), index, error)) <= 0)
     return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  for (guint k = 0; k < G_N_ELEMENTS (states); k++)
+    known_state |= strcmp (text (each, 2), states[k]) == 0;
+  if (!known_state)
     {
-      g_autofree char *image = NULL;
-      sqlite3_stmt *stmt;
-      gint64 video, primary, reviewer, local_round = 0, local_changed = 0;
-      gboolean exists, known_state = FALSE;
-      const char *uuid;
-
-      if (!need_uuid (each, 1, _("review"), index, "uuid", error) ||
-          !need_text (each, 2, _("review"), index, "state", error) ||
-          !need_int (each, 5, _("review"), index, "round", error) ||
-          !need_int (each, 7, _("review"), index, "assigned_us", error) ||
-          !need_int (each, 8, _("review"), index, "changed_us", error) ||
-          !need_text (each, 9, _("review"), index, "checkers", error) ||
-          (video = video_id (m, text (each, 0), _("review"), index, error)) == 0 ||
-          (primary = person_in_records (m, text (each, 3), _("review"), index, error)) <= 0 ||
-          (reviewer = person_in_records (m, text (each, 4), _("review"), index, error)) <= 0)
-        goto failed;
-      for (guint k = 0; k < G_N_ELEMENTS (states); k++)
-        known_state |= strcmp (text (each, 2), states[k]) == 0;
-      if (!known_state)
-        {
-          malformed (error, _("review"), index, _("has an unknown state"));
-          goto failed;
-        }
-      uuid = text (each, 1);
-      g_hash_table_insert (m->rounds, g_memdup2 (&video, sizeof video),
-                           g_memdup2 (&(gint64) { sqlite3_column_int64 (each, 5) },
-                                      sizeof (gint64)));
-
-      stmt = fidget_project_prepare (m->project,
-                                     "SELECT round, changed_us FROM review WHERE video_id = ?1",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, video);
-      exists = sqlite3_step (stmt) == SQLITE_ROW;
-      if (exists)
-        {
-          local_round = sqlite3_column_int64 (stmt, 0);
-          local_changed = sqlite3_column_int64 (stmt, 1);
-        }
-      sqlite3_reset (stmt);
-
-      if (exists &&
-          (m->options->direction == FIDGET_PACKAGE_RETURN ||
-           sqlite3_column_int64 (each, 5) < local_round ||
-           (sqlite3_column_int64 (each, 5) == local_round &&
-            sqlite3_column_int64 (each, 8) <= local_changed)))
-        continue;
-
-      /* A new round at the coordinator's (the reviewer reopened the video): what this copy
-       * holds of the earlier round goes, as it went there. */
-      if (exists && sqlite3_column_int64 (each, 5) > local_round &&
-          !drop_round (m, video, error))
-        goto failed;
-
-      if (exists)
-        stmt = fidget_project_prepare (m->project,
-                                       "UPDATE review SET state = ?3, primary_id = ?4, "
-                                       "  reviewer_id = ?5, round = ?6, assigned_by = ?7, "
-                                       "  assigned_us = ?8, changed_us = ?9 WHERE video_id = ?1",
-                                       error);
-      else
-        stmt = fidget_project_prepare (m->project,
-                                       "INSERT INTO review (video_id, uuid, state, primary_id, "
-                                       "  reviewer_id, round, assigned_by, assigned_us, "
-                                       "  changed_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                                       error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, video);
-      if (!exists)
-        sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, text (each, 2), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, primary);
-      sqlite3_bind_int64 (stmt, 5, reviewer);
-      sqlite3_bind_int64 (stmt, 6, sqlite3_column_int64 (each, 5));
-      bind_text_or_null (stmt, 7, text (each, 6));
-      sqlite3_bind_int64 (stmt, 8, sqlite3_column_int64 (each, 7));
-      sqlite3_bind_int64 (stmt, 9, sqlite3_column_int64 (each, 8));
-      if (!fidget_project_step_done (m->project, stmt, _("write the review"), error) ||
-          !write_checkers (m, video, text (each, 9),
-                           exists && sqlite3_column_int64 (each, 5) == local_round, index,
-                           error))
-        goto failed;
-
-      stmt = fidget_project_prepare (m->project,
-                                     "SELECT json_object ('video', video_id, 'uuid', uuid, "
-                                     "  'state', state, 'round', round, 'changed_us', "
-                                     "  changed_us) FROM review WHERE video_id = ?1",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, video);
-      if (!query_text (m->project, stmt, &image, error) ||
-          !record_change (m, FIDGET_MERGE_REVIEW, exists ? "update" : "insert", uuid, image,
-                          text (each, 2), error))
-        goto failed;
+      malformed (error, _("review"), index, _("has an unknown state"));
+      return FALSE;
     }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
-  return TRUE;
+  uuid = text (each, 1);
+  g_hash_table_insert (m->rounds, g_memdup2 (&video, sizeof video),
+                       g_memdup2 (&(gint64) { sqlite3_column_int64 (each, 5) },
+                                  sizeof (gint64)));
 
-failed:
-  sqlite3_reset (each);
-  return FALSE;
+  stmt = fidget_project_prepare (m->project,
+                                 "SELECT round, changed_us FROM review WHERE video_id = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, video);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  if (exists)
+    {
+      local_round = sqlite3_column_int64 (stmt, 0);
+      local_changed = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  if (exists &&
+      (m->options->direction == FIDGET_PACKAGE_RETURN ||
+       sqlite3_column_int64 (each, 5) < local_round ||
+       (sqlite3_column_int64 (each, 5) == local_round &&
+        sqlite3_column_int64 (each, 8) <= local_changed)))
+    return TRUE;
+
+  /* A new round at the coordinator's (the reviewer reopened the video): what this copy
+   * holds of the earlier round goes, as it went there. */
+  if (exists && sqlite3_column_int64 (each, 5) > local_round &&
+      !drop_round (m, video, error))
+    return FALSE;
+
+  if (exists)
+    stmt = fidget_project_prepare (m->project,
+                                   "UPDATE review SET state = ?3, primary_id = ?4, "
+                                   "  reviewer_id = ?5, round = ?6, assigned_by = ?7, "
+                                   "  assigned_us = ?8, changed_us = ?9 WHERE video_id = ?1",
+                                   error);
+  else
+    stmt = fidget_project_prepare (m->project,
+                                   "INSERT INTO review (video_id, uuid, state, primary_id, "
+                                   "  reviewer_id, round, assigned_by, assigned_us, "
+                                   "  changed_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, video);
+  if (!exists)
+    sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text (each, 2), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, primary);
+  sqlite3_bind_int64 (stmt, 5, reviewer);
+  sqlite3_bind_int64 (stmt, 6, sqlite3_column_int64 (each, 5));
+  bind_text_or_null (stmt, 7, text (each, 6));
+  sqlite3_bind_int64 (stmt, 8, sqlite3_column_int64 (each, 7));
+  sqlite3_bind_int64 (stmt, 9, sqlite3_column_int64 (each, 8));
+  if (!fidget_project_step_done (m->project, stmt, _("write the review"), error) ||
+      !write_checkers (m, video, text (each, 9),
+                       exists && sqlite3_column_int64 (each, 5) == local_round, index,
+                       error))
+    return FALSE;
+
+  stmt = fidget_project_prepare (m->project,
+                                 "SELECT json_object ('video', video_id, 'uuid', uuid, "
+                                 "  'state', state, 'round', round, 'changed_us', "
+                                 "  changed_us) FROM review WHERE video_id = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, video);
+  if (!query_text (m->project, stmt, &image, error) ||
+      !record_change (m, FIDGET_MERGE_REVIEW, exists ? "update" : "insert", uuid, image,
+                      text (each, 2), error))
+    return FALSE;
+  return TRUE;
 }
 
 /* Is the row of @owner_id the package's person's? */
@@ -1214,6 +1175,19 @@ check_rules (Merge       *m,
     return TRUE;
   return fidget_review_check_segment_edit (m->project, video, m->person_id, m->options->person,
                                            what, error);
+}
+
+/* Does the package's version of a row replace this project's (@exists) one? Owned rows are
+ * the person's in a return, and theirs to keep in an assignment; then the newer one wins. */
+static gboolean
+package_wins (Merge    *m,
+              gboolean  exists,
+              gboolean  owned,
+              gint64    package_us,
+              gint64    local_us)
+{
+  return !exists ||
+         (owned == (m->options->direction == FIDGET_PACKAGE_RETURN) && package_us > local_us);
 }
 
 static gboolean
@@ -1252,9 +1226,7 @@ merge_confirmation (Merge         *m,
     local_confirmed = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  /* Owned rows are the person's in a return, and theirs to keep in an assignment. */
-  if (exists && (owned != (m->options->direction == FIDGET_PACKAGE_RETURN) ||
-                 sqlite3_column_int64 (each, 12) <= local_confirmed))
+  if (!package_wins (m, exists, owned, sqlite3_column_int64 (each, 12), local_confirmed))
     return TRUE;
   if (owned && !check_rules (m, video, _("import a self-check confirmation"), error))
     return FALSE;
@@ -1281,361 +1253,328 @@ merge_confirmation (Merge         *m,
                         NULL, error);
 }
 
+#define SEGMENTS_SQL \
+  "SELECT value ->> '$.uuid', value ->> '$.video', " \
+  "  value ->> '$.annotator', value ->> '$.start_frame', " \
+  "  value ->> '$.end_frame', upper (value ->> '$.action'), " \
+  "  value ->> '$.emotion', value ->> '$.note', " \
+  "  value ->> '$.flagged', value ->> '$.created_us', " \
+  "  value ->> '$.modified_us', " \
+  "  value ->> '$.confirmation.segment_modified_us', " \
+  "  value ->> '$.confirmation.confirmed_us' " \
+  "FROM json_each (?1, '$.segments')"
+
 static gboolean
-merge_segments (Merge   *m,
-                GError **error)
+merge_segment (Merge         *m,
+               sqlite3_stmt  *each,
+               guint          index,
+               GError       **error)
 {
   static const char *const emotions[] = { "joy", "sadness", "surprise", "fear", "anger" };
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *summary = NULL;
+  sqlite3_stmt *stmt;
+  const char *uuid, *emotion;
+  gint64 video, owner, action, frames = 0, local_owner = 0, local_video = 0;
+  gint64 local_modified = 0, start, end;
+  gboolean exists, owned, emotion_ok;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', value ->> '$.video', "
-                                 "  value ->> '$.annotator', value ->> '$.start_frame', "
-                                 "  value ->> '$.end_frame', upper (value ->> '$.action'), "
-                                 "  value ->> '$.emotion', value ->> '$.note', "
-                                 "  value ->> '$.flagged', value ->> '$.created_us', "
-                                 "  value ->> '$.modified_us', "
-                                 "  value ->> '$.confirmation.segment_modified_us', "
-                                 "  value ->> '$.confirmation.confirmed_us' "
-                                 "FROM json_each (?1, '$.segments')",
-                                 error);
-  if (each == NULL)
+  if (!need_uuid (each, 0, _("segment"), index, "uuid", error) ||
+      !need_int (each, 3, _("segment"), index, "start_frame", error) ||
+      !need_int (each, 4, _("segment"), index, "end_frame", error) ||
+      !need_text (each, 5, _("segment"), index, "action", error) ||
+      !need_int (each, 9, _("segment"), index, "created_us", error) ||
+      !need_int (each, 10, _("segment"), index, "modified_us", error) ||
+      (video = video_id (m, text (each, 1), _("segment"), index, error)) == 0 ||
+      (owner = person_in_records (m, text (each, 2), _("segment"), index, error)) <= 0)
     return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  uuid = text (each, 0);
+  owned = is_persons (m, owner);
+  /* A return carries the person's rows only: anything else is not theirs to give. */
+  if (!owned && m->options->direction == FIDGET_PACKAGE_RETURN)
+    return TRUE;
+
+  emotion = text (each, 6);
+  emotion_ok = emotion == NULL;
+  for (guint k = 0; k < G_N_ELEMENTS (emotions); k++)
+    emotion_ok |= g_strcmp0 (emotion, emotions[k]) == 0;
+  if (!emotion_ok)
     {
-      g_autofree char *before = NULL;
-      g_autofree char *after = NULL;
-      g_autofree char *summary = NULL;
-      sqlite3_stmt *stmt;
-      const char *uuid, *emotion;
-      gint64 video, owner, action, frames = 0, local_owner = 0, local_video = 0;
-      gint64 local_modified = 0, start, end;
-      gboolean exists, owned, emotion_ok;
-
-      if (!need_uuid (each, 0, _("segment"), index, "uuid", error) ||
-          !need_int (each, 3, _("segment"), index, "start_frame", error) ||
-          !need_int (each, 4, _("segment"), index, "end_frame", error) ||
-          !need_text (each, 5, _("segment"), index, "action", error) ||
-          !need_int (each, 9, _("segment"), index, "created_us", error) ||
-          !need_int (each, 10, _("segment"), index, "modified_us", error) ||
-          (video = video_id (m, text (each, 1), _("segment"), index, error)) == 0 ||
-          (owner = person_in_records (m, text (each, 2), _("segment"), index, error)) <= 0)
-        goto failed;
-      uuid = text (each, 0);
-      owned = is_persons (m, owner);
-      /* A return carries the person's rows only: anything else is not theirs to give. */
-      if (!owned && m->options->direction == FIDGET_PACKAGE_RETURN)
-        continue;
-
-      emotion = text (each, 6);
-      emotion_ok = emotion == NULL;
-      for (guint k = 0; k < G_N_ELEMENTS (emotions); k++)
-        emotion_ok |= g_strcmp0 (emotion, emotions[k]) == 0;
-      if (!emotion_ok)
-        {
-          malformed (error, _("segment"), index, _("has an unknown emotion"));
-          goto failed;
-        }
-      if ((action = lookup_id (m->project, "SELECT id FROM action WHERE code = ?1",
-                               text (each, 5), error)) <= 0)
-        {
-          if (action == 0)
-            g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
-                         _("The package's segment %s is labelled %s, an action this project "
-                           "does not have"),
-                         uuid, text (each, 5));
-          goto failed;
-        }
-      stmt = fidget_project_prepare (m->project, "SELECT frame_count FROM video WHERE id = ?1",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, video);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        frames = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-      start = sqlite3_column_int64 (each, 3);
-      end = sqlite3_column_int64 (each, 4);
-      if (start < 0 || end <= start || end > frames)
-        {
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
-                       _("The package's segment %s spans frames [%" G_GINT64_FORMAT ", %"
-                         G_GINT64_FORMAT "), outside its video's %" G_GINT64_FORMAT " frames"),
-                       uuid, start, end, frames);
-          goto failed;
-        }
-
-      stmt = fidget_project_prepare (m->project,
-                                     "SELECT annotator_id, video_id, modified_us FROM segment "
-                                     "WHERE uuid = ?1",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      exists = sqlite3_step (stmt) == SQLITE_ROW;
-      if (exists)
-        {
-          local_owner = sqlite3_column_int64 (stmt, 0);
-          local_video = sqlite3_column_int64 (stmt, 1);
-          local_modified = sqlite3_column_int64 (stmt, 2);
-        }
-      sqlite3_reset (stmt);
-      if (exists && (local_owner != owner || local_video != video))
-        {
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
-                       _("The package's segment %s is someone else's or on another video here"),
-                       uuid);
-          goto failed;
-        }
-
-      if (!exists ||
-          (owned == (m->options->direction == FIDGET_PACKAGE_RETURN) &&
-           sqlite3_column_int64 (each, 10) > local_modified))
-        {
-          if (owned && !check_rules (m, video, exists ? _("import a changed segment")
-                                                      : _("import a new segment"), error))
-            goto failed;
-          if (exists && !(before = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
-            goto failed;
-          stmt = fidget_project_prepare (m->project,
-                                         "INSERT INTO segment (uuid, video_id, annotator_id, "
-                                         "  start_frame, end_frame, action_id, emotion, note, "
-                                         "  flagged, created_us, modified_us) "
-                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-                                         "ON CONFLICT (uuid) DO UPDATE SET "
-                                         "  start_frame = excluded.start_frame, "
-                                         "  end_frame = excluded.end_frame, "
-                                         "  action_id = excluded.action_id, "
-                                         "  emotion = excluded.emotion, note = excluded.note, "
-                                         "  flagged = excluded.flagged, "
-                                         "  modified_us = excluded.modified_us",
-                                         error);
-          if (stmt == NULL)
-            goto failed;
-          sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (stmt, 2, video);
-          sqlite3_bind_int64 (stmt, 3, owner);
-          sqlite3_bind_int64 (stmt, 4, start);
-          sqlite3_bind_int64 (stmt, 5, end);
-          sqlite3_bind_int64 (stmt, 6, action);
-          bind_text_or_null (stmt, 7, emotion);
-          sqlite3_bind_text (stmt, 8, text (each, 7) != NULL ? text (each, 7) : "", -1,
-                             SQLITE_TRANSIENT);
-          sqlite3_bind_int (stmt, 9, sqlite3_column_int64 (each, 8) != 0);
-          sqlite3_bind_int64 (stmt, 10, sqlite3_column_int64 (each, 9));
-          sqlite3_bind_int64 (stmt, 11, sqlite3_column_int64 (each, 10));
-          if (!fidget_project_step_done (m->project, stmt, _("write the segment"), error) ||
-              !(after = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
-            goto failed;
-          summary = g_strdup_printf ("%s %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
-                                     text (each, 2), text (each, 5), start, end);
-          if (!record_change (m, FIDGET_MERGE_SEGMENT, exists ? "update" : "insert", uuid,
-                              after, summary, error))
-            goto failed;
-        }
-
-      if (!merge_confirmation (m, each, video, owner, index, error))
-        goto failed;
+      malformed (error, _("segment"), index, _("has an unknown emotion"));
+      return FALSE;
     }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
-  return TRUE;
-
-failed:
-  sqlite3_reset (each);
-  return FALSE;
-}
-
-static gboolean
-merge_decisions (Merge   *m,
-                 GError **error)
-{
-  static const char *const kinds[] = { "agree", "relabel", "adjust", "reject" };
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
-
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', value ->> '$.video', "
-                                 "  value ->> '$.checker', value ->> '$.segment', "
-                                 "  value ->> '$.decision', upper (value ->> '$.action'), "
-                                 "  value ->> '$.start_frame', value ->> '$.end_frame', "
-                                 "  value ->> '$.decided_us' "
-                                 "FROM json_each (?1, '$.decisions')",
-                                 error);
-  if (each == NULL)
-    return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  if ((action = lookup_id (m->project, "SELECT id FROM action WHERE code = ?1",
+                           text (each, 5), error)) <= 0)
     {
-      g_autofree char *image = NULL;
-      g_autofree char *summary = NULL;
-      sqlite3_stmt *stmt;
-      const char *uuid, *kind;
-      gint64 video, checker, segment_id, segment_owner = 0, primary = 0, action = 0;
-      gint64 local_decided = 0;
-      gboolean exists, owned, kind_ok = FALSE, reject;
+      if (action == 0)
+        g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                     _("The package's segment %s is labelled %s, an action this project "
+                       "does not have"),
+                     uuid, text (each, 5));
+      return FALSE;
+    }
+  stmt = fidget_project_prepare (m->project, "SELECT frame_count FROM video WHERE id = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, video);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    frames = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  start = sqlite3_column_int64 (each, 3);
+  end = sqlite3_column_int64 (each, 4);
+  if (start < 0 || end <= start || end > frames)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                   _("The package's segment %s spans frames [%" G_GINT64_FORMAT ", %"
+                     G_GINT64_FORMAT "), outside its video's %" G_GINT64_FORMAT " frames"),
+                   uuid, start, end, frames);
+      return FALSE;
+    }
 
-      if (!need_uuid (each, 0, _("decision"), index, "uuid", error) ||
-          !need_uuid (each, 3, _("decision"), index, "segment", error) ||
-          !need_text (each, 4, _("decision"), index, "decision", error) ||
-          !need_int (each, 8, _("decision"), index, "decided_us", error) ||
-          (video = video_id (m, text (each, 1), _("decision"), index, error)) == 0 ||
-          (checker = person_in_records (m, text (each, 2), _("decision"), index, error)) <= 0)
-        goto failed;
-      uuid = text (each, 0);
-      kind = text (each, 4);
-      owned = is_persons (m, checker);
-      if (!owned && m->options->direction == FIDGET_PACKAGE_RETURN)
-        continue;
-      if (m->options->direction == FIDGET_PACKAGE_RETURN && !same_round (m, video))
-        continue;   /* a decision of a round since reopened */
-      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-        kind_ok |= strcmp (kind, kinds[k]) == 0;
-      reject = g_strcmp0 (kind, "reject") == 0;
-      if (!kind_ok ||
-          (!reject && (sqlite3_column_type (each, 5) != SQLITE_TEXT ||
-                       sqlite3_column_type (each, 6) != SQLITE_INTEGER ||
-                       sqlite3_column_type (each, 7) != SQLITE_INTEGER ||
-                       sqlite3_column_int64 (each, 6) < 0 ||
-                       sqlite3_column_int64 (each, 7) <= sqlite3_column_int64 (each, 6))))
-        {
-          malformed (error, _("decision"), index, _("is not a valid decision"));
-          goto failed;
-        }
-      if (!reject &&
-          (action = lookup_id (m->project, "SELECT id FROM action WHERE code = ?1",
-                               text (each, 5), error)) <= 0)
-        {
-          if (action == 0)
-            g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
-                         _("The package's decision %s names %s, an action this project does "
-                           "not have"),
-                         uuid, text (each, 5));
-          goto failed;
-        }
+  stmt = fidget_project_prepare (m->project,
+                                 "SELECT annotator_id, video_id, modified_us FROM segment "
+                                 "WHERE uuid = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  if (exists)
+    {
+      local_owner = sqlite3_column_int64 (stmt, 0);
+      local_video = sqlite3_column_int64 (stmt, 1);
+      local_modified = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (exists && (local_owner != owner || local_video != video))
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
+                   _("The package's segment %s is someone else's or on another video here"),
+                   uuid);
+      return FALSE;
+    }
 
+  if (package_wins (m, exists, owned, sqlite3_column_int64 (each, 10), local_modified))
+    {
+      if (owned && !check_rules (m, video, exists ? _("import a changed segment")
+                                                  : _("import a new segment"), error))
+        return FALSE;
+      if (exists && !(before = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
+        return FALSE;
       stmt = fidget_project_prepare (m->project,
-                                     "SELECT s.id, s.annotator_id, r.primary_id FROM segment s "
-                                     "LEFT JOIN review r ON r.video_id = s.video_id "
-                                     "WHERE s.uuid = ?1 AND s.video_id = ?2",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, text (each, 3), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, video);
-      segment_id = 0;
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          segment_id = sqlite3_column_int64 (stmt, 0);
-          segment_owner = sqlite3_column_int64 (stmt, 1);
-          primary = sqlite3_column_int64 (stmt, 2);
-        }
-      sqlite3_reset (stmt);
-      if (segment_id == 0)
-        {
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
-                       _("The package's decision %s is on segment %s, which is no longer in "
-                         "this project: import the newest assignment into the copy it came "
-                         "from, then send the work again"),
-                       uuid, text (each, 3));
-          goto failed;
-        }
-      if (segment_owner != primary)
-        {
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
-                       _("The package's decision %s is on segment %s, which is not one of the "
-                         "primary annotator's segments of that video here"),
-                       uuid, text (each, 3));
-          goto failed;
-        }
-
-      stmt = fidget_project_prepare (m->project,
-                                     "SELECT decided_us FROM review_decision "
-                                     "WHERE checker_id = ?1 AND segment_id = ?2",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, checker);
-      sqlite3_bind_int64 (stmt, 2, segment_id);
-      exists = sqlite3_step (stmt) == SQLITE_ROW;
-      if (exists)
-        local_decided = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-
-      if (exists && (owned != (m->options->direction == FIDGET_PACKAGE_RETURN) ||
-                     sqlite3_column_int64 (each, 8) <= local_decided))
-        continue;
-      if (owned && !check_rules (m, video, _("import a cross-check decision"), error))
-        goto failed;
-
-      stmt = fidget_project_prepare (m->project,
-                                     "INSERT INTO review_decision (uuid, video_id, checker_id, "
-                                     "  segment_id, decision, action_id, start_frame, "
-                                     "  end_frame, decided_us) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                                     "ON CONFLICT (checker_id, segment_id) DO UPDATE SET "
-                                     "  decision = excluded.decision, "
-                                     "  action_id = excluded.action_id, "
+                                     "INSERT INTO segment (uuid, video_id, annotator_id, "
+                                     "  start_frame, end_frame, action_id, emotion, note, "
+                                     "  flagged, created_us, modified_us) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                                     "ON CONFLICT (uuid) DO UPDATE SET "
                                      "  start_frame = excluded.start_frame, "
                                      "  end_frame = excluded.end_frame, "
-                                     "  decided_us = excluded.decided_us",
+                                     "  action_id = excluded.action_id, "
+                                     "  emotion = excluded.emotion, note = excluded.note, "
+                                     "  flagged = excluded.flagged, "
+                                     "  modified_us = excluded.modified_us",
                                      error);
       if (stmt == NULL)
-        goto failed;
+        return FALSE;
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, video);
-      sqlite3_bind_int64 (stmt, 3, checker);
-      sqlite3_bind_int64 (stmt, 4, segment_id);
-      sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_TRANSIENT);
-      if (!reject)
-        {
-          sqlite3_bind_int64 (stmt, 6, action);
-          sqlite3_bind_int64 (stmt, 7, sqlite3_column_int64 (each, 6));
-          sqlite3_bind_int64 (stmt, 8, sqlite3_column_int64 (each, 7));
-        }
-      sqlite3_bind_int64 (stmt, 9, sqlite3_column_int64 (each, 8));
-      if (!fidget_project_step_done (m->project, stmt, _("write the decision"), error))
-        goto failed;
-      {
-        g_autoptr(GString) json = g_string_new ("{\"video_id\":");
-
-        g_string_append_printf (json, "%" G_GINT64_FORMAT ",\"segment\":", video);
-        json_quote (json, text (each, 3));
-        g_string_append (json, ",\"checker\":");
-        json_quote (json, text (each, 2));
-        g_string_append (json, ",\"decision\":");
-        json_quote (json, kind);
-        if (!reject)
-          {
-            g_string_append (json, ",\"action\":");
-            json_quote (json, text (each, 5));
-            g_string_append_printf (json, ",\"start_frame\":%" G_GINT64_FORMAT
-                                    ",\"end_frame\":%" G_GINT64_FORMAT,
-                                    (gint64) sqlite3_column_int64 (each, 6),
-                                    (gint64) sqlite3_column_int64 (each, 7));
-          }
-        g_string_append_printf (json, ",\"decided_us\":%" G_GINT64_FORMAT "}",
-                                (gint64) sqlite3_column_int64 (each, 8));
-        image = g_string_free (g_steal_pointer (&json), FALSE);
-      }
-      summary = g_strdup_printf ("%s: %s", text (each, 2), kind);
-      if (!record_change (m, FIDGET_MERGE_DECISION, exists ? "update" : "insert", uuid, image,
-                          summary, error))
-        goto failed;
+      sqlite3_bind_int64 (stmt, 3, owner);
+      sqlite3_bind_int64 (stmt, 4, start);
+      sqlite3_bind_int64 (stmt, 5, end);
+      sqlite3_bind_int64 (stmt, 6, action);
+      bind_text_or_null (stmt, 7, emotion);
+      sqlite3_bind_text (stmt, 8, text (each, 7) != NULL ? text (each, 7) : "", -1,
+                         SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 9, sqlite3_column_int64 (each, 8) != 0);
+      sqlite3_bind_int64 (stmt, 10, sqlite3_column_int64 (each, 9));
+      sqlite3_bind_int64 (stmt, 11, sqlite3_column_int64 (each, 10));
+      if (!fidget_project_step_done (m->project, stmt, _("write the segment"), error) ||
+          !(after = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
+        return FALSE;
+      summary = g_strdup_printf ("%s %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                                 text (each, 2), text (each, 5), start, end);
+      if (!record_change (m, FIDGET_MERGE_SEGMENT, exists ? "update" : "insert", uuid,
+                          after, summary, error))
+        return FALSE;
     }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
-  return TRUE;
 
-failed:
-  sqlite3_reset (each);
-  return FALSE;
+  if (!merge_confirmation (m, each, video, owner, index, error))
+    return FALSE;
+  return TRUE;
+}
+
+#define DECISIONS_SQL \
+  "SELECT value ->> '$.uuid', value ->> '$.video', " \
+  "  value ->> '$.checker', value ->> '$.segment', " \
+  "  value ->> '$.decision', upper (value ->> '$.action'), " \
+  "  value ->> '$.start_frame', value ->> '$.end_frame', " \
+  "  value ->> '$.decided_us' " \
+  "FROM json_each (?1, '$.decisions')"
+
+static gboolean
+merge_decision (Merge         *m,
+                sqlite3_stmt  *each,
+                guint          index,
+                GError       **error)
+{
+  static const char *const kinds[] = { "agree", "relabel", "adjust", "reject" };
+  g_autofree char *image = NULL;
+  g_autofree char *summary = NULL;
+  sqlite3_stmt *stmt;
+  const char *uuid, *kind;
+  gint64 video, checker, segment_id, segment_owner = 0, primary = 0, action = 0;
+  gint64 local_decided = 0;
+  gboolean exists, owned, kind_ok = FALSE, reject;
+
+  if (!need_uuid (each, 0, _("decision"), index, "uuid", error) ||
+      !need_uuid (each, 3, _("decision"), index, "segment", error) ||
+      !need_text (each, 4, _("decision"), index, "decision", error) ||
+      !need_int (each, 8, _("decision"), index, "decided_us", error) ||
+      (video = video_id (m, text (each, 1), _("decision"), index, error)) == 0 ||
+      (checker = person_in_records (m, text (each, 2), _("decision"), index, error)) <= 0)
+    return FALSE;
+  uuid = text (each, 0);
+  kind = text (each, 4);
+  owned = is_persons (m, checker);
+  if (!owned && m->options->direction == FIDGET_PACKAGE_RETURN)
+    return TRUE;
+  if (m->options->direction == FIDGET_PACKAGE_RETURN && !same_round (m, video))
+    return TRUE;   /* a decision of a round since reopened */
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    kind_ok |= strcmp (kind, kinds[k]) == 0;
+  reject = g_strcmp0 (kind, "reject") == 0;
+  if (!kind_ok ||
+      (!reject && (sqlite3_column_type (each, 5) != SQLITE_TEXT ||
+                   sqlite3_column_type (each, 6) != SQLITE_INTEGER ||
+                   sqlite3_column_type (each, 7) != SQLITE_INTEGER ||
+                   sqlite3_column_int64 (each, 6) < 0 ||
+                   sqlite3_column_int64 (each, 7) <= sqlite3_column_int64 (each, 6))))
+    {
+      malformed (error, _("decision"), index, _("is not a valid decision"));
+      return FALSE;
+    }
+  if (!reject &&
+      (action = lookup_id (m->project, "SELECT id FROM action WHERE code = ?1",
+                           text (each, 5), error)) <= 0)
+    {
+      if (action == 0)
+        g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_INVALID,
+                     _("The package's decision %s names %s, an action this project does "
+                       "not have"),
+                     uuid, text (each, 5));
+      return FALSE;
+    }
+
+  stmt = fidget_project_prepare (m->project,
+                                 "SELECT s.id, s.annotator_id, r.primary_id FROM segment s "
+                                 "LEFT JOIN review r ON r.video_id = s.video_id "
+                                 "WHERE s.uuid = ?1 AND s.video_id = ?2",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text (each, 3), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, video);
+  segment_id = 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      segment_id = sqlite3_column_int64 (stmt, 0);
+      segment_owner = sqlite3_column_int64 (stmt, 1);
+      primary = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (segment_id == 0)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
+                   _("The package's decision %s is on segment %s, which is no longer in "
+                     "this project: import the newest assignment into the copy it came "
+                     "from, then send the work again"),
+                   uuid, text (each, 3));
+      return FALSE;
+    }
+  if (segment_owner != primary)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
+                   _("The package's decision %s is on segment %s, which is not one of the "
+                     "primary annotator's segments of that video here"),
+                   uuid, text (each, 3));
+      return FALSE;
+    }
+
+  stmt = fidget_project_prepare (m->project,
+                                 "SELECT decided_us FROM review_decision "
+                                 "WHERE checker_id = ?1 AND segment_id = ?2",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, checker);
+  sqlite3_bind_int64 (stmt, 2, segment_id);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  if (exists)
+    local_decided = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!package_wins (m, exists, owned, sqlite3_column_int64 (each, 8), local_decided))
+    return TRUE;
+  if (owned && !check_rules (m, video, _("import a cross-check decision"), error))
+    return FALSE;
+
+  stmt = fidget_project_prepare (m->project,
+                                 "INSERT INTO review_decision (uuid, video_id, checker_id, "
+                                 "  segment_id, decision, action_id, start_frame, "
+                                 "  end_frame, decided_us) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                 "ON CONFLICT (checker_id, segment_id) DO UPDATE SET "
+                                 "  decision = excluded.decision, "
+                                 "  action_id = excluded.action_id, "
+                                 "  start_frame = excluded.start_frame, "
+                                 "  end_frame = excluded.end_frame, "
+                                 "  decided_us = excluded.decided_us",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, video);
+  sqlite3_bind_int64 (stmt, 3, checker);
+  sqlite3_bind_int64 (stmt, 4, segment_id);
+  sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_TRANSIENT);
+  if (!reject)
+    {
+      sqlite3_bind_int64 (stmt, 6, action);
+      sqlite3_bind_int64 (stmt, 7, sqlite3_column_int64 (each, 6));
+      sqlite3_bind_int64 (stmt, 8, sqlite3_column_int64 (each, 7));
+    }
+  sqlite3_bind_int64 (stmt, 9, sqlite3_column_int64 (each, 8));
+  if (!fidget_project_step_done (m->project, stmt, _("write the decision"), error))
+    return FALSE;
+  {
+    g_autoptr(GString) json = g_string_new ("{\"video_id\":");
+
+    g_string_append_printf (json, "%" G_GINT64_FORMAT ",\"segment\":", video);
+    json_quote (json, text (each, 3));
+    g_string_append (json, ",\"checker\":");
+    json_quote (json, text (each, 2));
+    g_string_append (json, ",\"decision\":");
+    json_quote (json, kind);
+    if (!reject)
+      {
+        g_string_append (json, ",\"action\":");
+        json_quote (json, text (each, 5));
+        g_string_append_printf (json, ",\"start_frame\":%" G_GINT64_FORMAT
+                                ",\"end_frame\":%" G_GINT64_FORMAT,
+                                (gint64) sqlite3_column_int64 (each, 6),
+                                (gint64) sqlite3_column_int64 (each, 7));
+      }
+    g_string_append_printf (json, ",\"decided_us\":%" G_GINT64_FORMAT "}",
+                            (gint64) sqlite3_column_int64 (each, 8));
+    image = g_string_free (g_steal_pointer (&json), FALSE);
+  }
+  summary = g_strdup_printf ("%s: %s", text (each, 2), kind);
+  if (!record_change (m, FIDGET_MERGE_DECISION, exists ? "update" : "insert", uuid, image,
+                      summary, error))
+    return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -1684,73 +1623,58 @@ drop_decisions_on (Merge       *m,
 
 /* A deletion travels as a tombstone: in a return it removes the person's row, in an
  * assignment a row that is not theirs. */
+#define TOMBSTONES_SQL \
+  "SELECT value ->> '$.uuid', value ->> '$.video' " \
+  "FROM json_each (?1, '$.tombstones')"
+
 static gboolean
-merge_tombstones (Merge   *m,
-                  GError **error)
+merge_tombstone (Merge         *m,
+                 sqlite3_stmt  *each,
+                 guint          index,
+                 GError       **error)
 {
-  sqlite3_stmt *each;
-  guint index = 0;
-  int rc;
+  g_autofree char *before = NULL;
+  sqlite3_stmt *stmt;
+  const char *uuid;
+  gint64 video, owner = 0, local_video = 0;
+  gboolean exists;
 
-  each = fidget_project_prepare (m->project,
-                                 "SELECT value ->> '$.uuid', value ->> '$.video' "
-                                 "FROM json_each (?1, '$.tombstones')",
-                                 error);
-  if (each == NULL)
+  if (!need_uuid (each, 0, _("tombstone"), index, "uuid", error) ||
+      (video = video_id (m, text (each, 1), _("tombstone"), index, error)) == 0)
     return FALSE;
-  sqlite3_bind_text (each, 1, m->records, -1, SQLITE_STATIC);
-  for (; (rc = sqlite3_step (each)) == SQLITE_ROW; index++)
+  uuid = text (each, 0);
+  stmt = fidget_project_prepare (m->project,
+                                 "SELECT annotator_id, video_id FROM segment WHERE uuid = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  if (exists)
     {
-      g_autofree char *before = NULL;
-      sqlite3_stmt *stmt;
-      const char *uuid;
-      gint64 video, owner = 0, local_video = 0;
-      gboolean exists;
-
-      if (!need_uuid (each, 0, _("tombstone"), index, "uuid", error) ||
-          (video = video_id (m, text (each, 1), _("tombstone"), index, error)) == 0)
-        goto failed;
-      uuid = text (each, 0);
-      stmt = fidget_project_prepare (m->project,
-                                     "SELECT annotator_id, video_id FROM segment WHERE uuid = ?1",
-                                     error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      exists = sqlite3_step (stmt) == SQLITE_ROW;
-      if (exists)
-        {
-          owner = sqlite3_column_int64 (stmt, 0);
-          local_video = sqlite3_column_int64 (stmt, 1);
-        }
-      sqlite3_reset (stmt);
-      if (!exists || local_video != video ||
-          is_persons (m, owner) != (m->options->direction == FIDGET_PACKAGE_RETURN))
-        continue;
-      if (is_persons (m, owner) && !check_rules (m, video, _("import a deletion"), error))
-        goto failed;
-      if (!(before = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
-        goto failed;
-      /* Decisions on a segment that is gone have nothing left to decide on (a copy can hold
-       * them when the primary took the self-check back): they go with it, each logged. */
-      if (!drop_decisions_on (m, uuid, error))
-        goto failed;
-      stmt = fidget_project_prepare (m->project, "DELETE FROM segment WHERE uuid = ?1", error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      if (!fidget_project_step_done (m->project, stmt, _("delete the segment"), error) ||
-          !record_change (m, FIDGET_MERGE_SEGMENT, "delete", uuid, before, NULL, error))
-        goto failed;
+      owner = sqlite3_column_int64 (stmt, 0);
+      local_video = sqlite3_column_int64 (stmt, 1);
     }
-  sqlite3_reset (each);
-  if (rc != SQLITE_DONE)
-    return fidget_project_sqlite_error (m->project, error, rc, _("read the package's records"));
+  sqlite3_reset (stmt);
+  if (!exists || local_video != video ||
+      is_persons (m, owner) != (m->options->direction == FIDGET_PACKAGE_RETURN))
+    return TRUE;
+  if (is_persons (m, owner) && !check_rules (m, video, _("import a deletion"), error))
+    return FALSE;
+  if (!(before = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
+    return FALSE;
+  /* Decisions on a segment that is gone have nothing left to decide on (a copy can hold
+   * them when the primary took the self-check back): they go with it, each logged. */
+  if (!drop_decisions_on (m, uuid, error))
+    return FALSE;
+  stmt = fidget_project_prepare (m->project, "DELETE FROM segment WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  if (!fidget_project_step_done (m->project, stmt, _("delete the segment"), error) ||
+      !record_change (m, FIDGET_MERGE_SEGMENT, "delete", uuid, before, NULL, error))
+    return FALSE;
   return TRUE;
-
-failed:
-  sqlite3_reset (each);
-  return FALSE;
 }
 
 FidgetMergeReport *
@@ -1781,7 +1705,7 @@ fidget_project_merge_import (FidgetProject             *project,
   if (options->direction == FIDGET_PACKAGE_RETURN)
     fidget_project_set_actor (project, options->person);
 
-  ok = merge_annotators (&m, error);
+  ok = merge_each (&m, ANNOTATORS_SQL, merge_annotator, error);
   if (ok && (m.person_id = annotator_id (project, options->person, error)) <= 0)
     {
       if (m.person_id == 0)
@@ -1791,13 +1715,13 @@ fidget_project_merge_import (FidgetProject             *project,
       ok = FALSE;
     }
   ok = ok &&
-       merge_participants (&m, error) &&
-       merge_actions (&m, error) &&
-       merge_videos (&m, error) &&
-       merge_reviews (&m, error) &&
-       merge_segments (&m, error) &&
-       merge_decisions (&m, error) &&
-       merge_tombstones (&m, error);
+       merge_each (&m, PARTICIPANTS_SQL, merge_participant, error) &&
+       merge_each (&m, ACTIONS_SQL, merge_action, error) &&
+       merge_each (&m, VIDEOS_SQL, merge_video, error) &&
+       merge_each (&m, REVIEWS_SQL, merge_review, error) &&
+       merge_each (&m, SEGMENTS_SQL, merge_segment, error) &&
+       merge_each (&m, DECISIONS_SQL, merge_decision, error) &&
+       merge_each (&m, TOMBSTONES_SQL, merge_tombstone, error);
 
   if (ok && report->n_changes > 0)
     {

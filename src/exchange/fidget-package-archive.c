@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "fidget-archive-util.h"
 #include "fidget-error.h"
 #include "fidget-package-archive.h"
 
@@ -155,206 +156,30 @@ parse_manifest (const char  *text,
 
 /* {{{ Writing */
 
+/* The archive being written, and the progress of the bytes streamed into it, as
+ * base + span * done / total. */
 typedef struct
 {
-  struct archive *archive;
-  int             fd;
-  char           *tmp_path;
-  const char     *path;
-  char           *root;
-  gint64          mtime;
-  /* Progress of the bytes streamed, as base + span * done / total. */
-  FidgetProgressFunc progress;
-  gpointer        progress_data;
-  double          progress_base;
-  double          progress_span;
-  gint64          bytes_total;
-  gint64          bytes_done;
+  FidgetArchiveWriter out;
+  FidgetProgressFunc  progress;
+  gpointer            progress_data;
+  double              progress_base;
+  double              progress_span;
+  gint64              bytes_total;
+  gint64              bytes_done;
 } Writer;
 
 static void
-writer_discard (Writer *writer)
+file_chunk (gsize    length,
+            gpointer user_data)
 {
-  if (writer->archive != NULL)
-    {
-      /* Not archive_write_free(): that would try to finish the archive. */
-      archive_write_fail (writer->archive);
-      archive_write_free (writer->archive);
-      writer->archive = NULL;
-    }
-  if (writer->fd >= 0)
-    {
-      close (writer->fd);
-      writer->fd = -1;
-    }
-  if (writer->tmp_path != NULL)
-    g_unlink (writer->tmp_path);
-  g_clear_pointer (&writer->tmp_path, g_free);
-  g_clear_pointer (&writer->root, g_free);
-}
+  Writer *writer = user_data;
 
-static gboolean
-writer_failed (Writer  *writer,
-               GError **error)
-{
-  int code = archive_errno (writer->archive);
-  const char *message = archive_error_string (writer->archive);
-
-  g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-               _("Could not write the archive %s: %s (no archive was left at that name)"),
-               writer->path,
-               code > 0 ? g_strerror (code) : message != NULL ? message : _("unknown error"));
-  return FALSE;
-}
-
-static gboolean
-writer_open (Writer      *writer,
-             const char  *path,
-             GError     **error)
-{
-  FidgetArchiveFormat format;
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *template = NULL;
-  int r = ARCHIVE_OK;
-
-  writer->fd = -1;
-  writer->path = path;
-  if (!fidget_archive_format_from_path (path, &format, error))
-    return FALSE;
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_EXISTS,
-                   _("%s is a folder: the archive needs a file name"), path);
-      return FALSE;
-    }
-  template = g_strdup_printf (".%s.partial-XXXXXX", base);
-  writer->tmp_path = g_build_filename (dir, template, NULL);
-  writer->fd = g_mkstemp_full (writer->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (writer->fd < 0)
-    {
-      int saved = errno;
-      g_clear_pointer (&writer->tmp_path, g_free);
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not make the archive %s: cannot write in %s: %s"), path, dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  writer->root = archive_root (path);
-  writer->mtime = g_get_real_time () / G_USEC_PER_SEC;
-  writer->archive = archive_write_new ();
-  switch (format)
-    {
-    case FIDGET_ARCHIVE_TAR_ZSTD:
-      r = archive_write_set_format_pax_restricted (writer->archive);
-      if (r == ARCHIVE_OK)
-        r = archive_write_add_filter_zstd (writer->archive);
-      break;
-    case FIDGET_ARCHIVE_TAR_GZIP:
-      r = archive_write_set_format_pax_restricted (writer->archive);
-      if (r == ARCHIVE_OK)
-        r = archive_write_add_filter_gzip (writer->archive);
-      break;
-    case FIDGET_ARCHIVE_ZIP:
-      r = archive_write_set_format_zip (writer->archive);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  /* No padding to 10 KiB blocks on the last one: the file ends where the data does. */
-  if (r == ARCHIVE_OK)
-    r = archive_write_set_bytes_in_last_block (writer->archive, 1);
-  if (r == ARCHIVE_OK)
-    r = archive_write_open_fd (writer->archive, writer->fd);
-  if (r != ARCHIVE_OK)
-    {
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not start the archive %s: %s"), path,
-                   archive_error_string (writer->archive));
-      writer_discard (writer);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-writer_header (Writer      *writer,
-               const char  *name,
-               gint64       size,
-               GError     **error)
-{
-  g_autofree char *pathname = g_strconcat (writer->root, "/", name, NULL);
-  struct archive_entry *entry = archive_entry_new ();
-  int r;
-
-  archive_entry_set_pathname (entry, pathname);
-  archive_entry_set_filetype (entry, AE_IFREG);
-  archive_entry_set_perm (entry, 0644);
-  archive_entry_set_size (entry, size);
-  archive_entry_set_mtime (entry, writer->mtime, 0);
-  r = archive_write_header (writer->archive, entry);
-  archive_entry_free (entry);
-  if (r != ARCHIVE_OK)
-    return writer_failed (writer, error);
-  return TRUE;
-}
-
-static gboolean
-writer_data (Writer      *writer,
-             const void  *data,
-             gsize        length,
-             GError     **error)
-{
-  while (length > 0)
-    {
-      la_ssize_t n = archive_write_data (writer->archive, data, length);
-
-      if (n <= 0)
-        return writer_failed (writer, error);
-      data = (const guchar *) data + n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
-/* Finishes the archive, syncs it and only then gives it its name. */
-static gboolean
-writer_finish (Writer  *writer,
-               GError **error)
-{
-  int r = archive_write_close (writer->archive);
-
-  if (r != ARCHIVE_OK)
-    {
-      writer_failed (writer, error);
-      writer_discard (writer);
-      return FALSE;
-    }
-  archive_write_free (writer->archive);
-  writer->archive = NULL;
-  if (fsync (writer->fd) != 0 || close (writer->fd) != 0)
-    {
-      int saved = errno;
-      writer->fd = -1;
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not write the archive %s: %s (no archive was left at that name)"),
-                   writer->path, g_strerror (saved));
-      writer_discard (writer);
-      return FALSE;
-    }
-  writer->fd = -1;
-  if (g_rename (writer->tmp_path, writer->path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not name the finished archive %s: %s"), writer->path,
-                   g_strerror (saved));
-      writer_discard (writer);
-      return FALSE;
-    }
-  g_clear_pointer (&writer->tmp_path, g_free);
-  g_clear_pointer (&writer->root, g_free);
-  return TRUE;
+  writer->bytes_done += (gint64) length;
+  if (writer->progress != NULL && writer->bytes_total > 0)
+    writer->progress (writer->progress_base + writer->progress_span *
+                      MIN (1.0, (double) writer->bytes_done / writer->bytes_total),
+                      writer->progress_data);
 }
 
 /* Streams one file of the folder into the archive, checking it against @sum (NULL: none). */
@@ -370,7 +195,7 @@ writer_add_file (Writer        *writer,
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   struct stat info;
-  gint64 left;
+  gboolean ok;
   int fd;
 
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
@@ -390,46 +215,11 @@ writer_add_file (Writer        *writer,
                    _("The package file %s is not a plain file, so it cannot be archived"), path);
       return FALSE;
     }
-  if (!writer_header (writer, name, info.st_size, error))
-    {
-      close (fd);
-      return FALSE;
-    }
-  for (left = info.st_size; left > 0;)
-    {
-      gssize n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      n = read (fd, buffer, (gsize) MIN (left, CHUNK));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-          close (fd);
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                       _("Cannot read the package file %s: %s"), path,
-                       n == 0 ? _("it got shorter while being archived") : g_strerror (saved));
-          return FALSE;
-        }
-      g_checksum_update (checksum, buffer, n);
-      if (!writer_data (writer, buffer, (gsize) n, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      left -= n;
-      writer->bytes_done += n;
-      if (writer->progress != NULL && writer->bytes_total > 0)
-        writer->progress (writer->progress_base + writer->progress_span *
-                          MIN (1.0, (double) writer->bytes_done / writer->bytes_total),
-                          writer->progress_data);
-    }
+  ok = fidget_archive_writer_add_fd (&writer->out, name, fd, info.st_size, path, buffer, CHUNK,
+                                     cancellable, checksum, file_chunk, writer, error);
   close (fd);
+  if (!ok)
+    return FALSE;
   if (sum != NULL && strcmp (g_checksum_get_string (checksum), sum) != 0)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CORRUPT,
@@ -475,12 +265,13 @@ archive_folder (const char          *dir,
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GError) local_error = NULL;
   Writer writer = { 0 };
+  FidgetArchiveFormat format;
   gsize length;
 
   g_return_val_if_fail (dir != NULL, FALSE);
   g_return_val_if_fail (archive_path != NULL, FALSE);
 
-  if (!fidget_archive_format_from_path (archive_path, NULL, error))
+  if (!fidget_archive_format_from_path (archive_path, &format, error))
     return FALSE;
   if (!g_file_get_contents (manifest_path, &text, &length, &local_error))
     {
@@ -490,8 +281,10 @@ archive_folder (const char          *dir,
     }
   if (!(lines = parse_manifest (text, length, manifest_path, error)))
     return FALSE;
-  if (!writer_open (&writer, archive_path, error))
+  if (!fidget_archive_writer_open (&writer.out, archive_path, format, FIDGET_ARCHIVE_OF_DATASET,
+                                   error))
     return FALSE;
+  writer.out.root = archive_root (archive_path);
 
   /* The sizes first, so that the progress is a share of the bytes (the clips dominate). */
   writer.progress = progress;
@@ -515,19 +308,19 @@ archive_folder (const char          *dir,
 
       if (!writer_add_file (&writer, dir, line->name, line->sum, buffer, cancellable, error))
         {
-          writer_discard (&writer);
+          fidget_archive_writer_discard (&writer.out);
           return FALSE;
         }
     }
   /* The manifest last, from the text read above: what was checked is what is archived. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !writer_header (&writer, MANIFEST_NAME, (gint64) length, error) ||
-      !writer_data (&writer, text, length, error))
+      !fidget_archive_writer_header (&writer.out, MANIFEST_NAME, (gint64) length, error) ||
+      !fidget_archive_writer_data (&writer.out, text, length, error))
     {
-      writer_discard (&writer);
+      fidget_archive_writer_discard (&writer.out);
       return FALSE;
     }
-  return writer_finish (&writer, error);
+  return fidget_archive_writer_finish (&writer.out, error);
 }
 
 typedef struct

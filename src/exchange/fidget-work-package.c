@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "fidget-archive-util.h"
 #include "fidget-error.h"
 #include "fidget-review.h"
 #include "fidget-work-package.h"
@@ -207,159 +208,56 @@ path_for_storage (FidgetProject *project,
 /* }}} */
 /* {{{ Writing */
 
+static gboolean
+writer_memory (FidgetArchiveWriter  *writer,
+               const char           *name,
+               const char           *data,
+               gsize                 length,
+               GError              **error)
+{
+  return fidget_archive_writer_header (writer, name, (gint64) length, error) &&
+         fidget_archive_writer_data (writer, data, length, error);
+}
+
+/* The bytes of the videos streamed so far, as the share of the job after the records. */
 typedef struct
 {
-  struct archive *archive;
-  int             fd;
-  char           *tmp_path;
-  const char     *path;
-  gint64          mtime;
-} Writer;
+  gint64             *done;
+  gint64              total;
+  FidgetProgressFunc  progress;
+  gpointer            progress_data;
+} VideoCounter;
 
 static void
-writer_discard (Writer *writer)
+video_chunk (gsize    length,
+             gpointer user_data)
 {
-  if (writer->archive != NULL)
-    {
-      archive_write_fail (writer->archive);
-      archive_write_free (writer->archive);
-      writer->archive = NULL;
-    }
-  if (writer->fd >= 0)
-    close (writer->fd);
-  writer->fd = -1;
-  if (writer->tmp_path != NULL)
-    g_unlink (writer->tmp_path);
-  g_clear_pointer (&writer->tmp_path, g_free);
-}
+  VideoCounter *counter = user_data;
 
-static gboolean
-writer_failed (Writer  *writer,
-               GError **error)
-{
-  int code = archive_errno (writer->archive);
-  const char *message = archive_error_string (writer->archive);
-
-  g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-               _("Could not write the work package %s: %s (no package was left at that name)"),
-               writer->path,
-               code > 0 ? g_strerror (code) : message != NULL ? message : _("unknown error"));
-  return FALSE;
-}
-
-static gboolean
-writer_open (Writer      *writer,
-             const char  *path,
-             GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *template = g_strdup_printf (".%s.partial-XXXXXX", base);
-  int r;
-
-  writer->fd = -1;
-  writer->path = path;
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_EXISTS,
-                   _("%s is a folder: the work package needs a file name"), path);
-      return FALSE;
-    }
-  writer->tmp_path = g_build_filename (dir, template, NULL);
-  writer->fd = g_mkstemp_full (writer->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (writer->fd < 0)
-    {
-      int saved = errno;
-      g_clear_pointer (&writer->tmp_path, g_free);
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not make the work package %s: cannot write in %s: %s"), path, dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  writer->mtime = g_get_real_time () / G_USEC_PER_SEC;
-  writer->archive = archive_write_new ();
-  r = archive_write_set_format_pax_restricted (writer->archive);
-  if (r == ARCHIVE_OK)
-    r = archive_write_add_filter_zstd (writer->archive);
-  if (r == ARCHIVE_OK)
-    r = archive_write_set_bytes_in_last_block (writer->archive, 1);
-  if (r == ARCHIVE_OK)
-    r = archive_write_open_fd (writer->archive, writer->fd);
-  if (r != ARCHIVE_OK)
-    {
-      writer_failed (writer, error);
-      writer_discard (writer);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-writer_header (Writer      *writer,
-               const char  *name,
-               gint64       size,
-               GError     **error)
-{
-  struct archive_entry *entry = archive_entry_new ();
-  int r;
-
-  archive_entry_set_pathname (entry, name);
-  archive_entry_set_filetype (entry, AE_IFREG);
-  archive_entry_set_perm (entry, 0644);
-  archive_entry_set_size (entry, size);
-  archive_entry_set_mtime (entry, writer->mtime, 0);
-  r = archive_write_header (writer->archive, entry);
-  archive_entry_free (entry);
-  return r == ARCHIVE_OK || writer_failed (writer, error);
-}
-
-static gboolean
-writer_data (Writer      *writer,
-             const void  *data,
-             gsize        length,
-             GError     **error)
-{
-  while (length > 0)
-    {
-      la_ssize_t n = archive_write_data (writer->archive, data, length);
-
-      if (n <= 0)
-        return writer_failed (writer, error);
-      data = (const guchar *) data + n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-writer_memory (Writer      *writer,
-               const char  *name,
-               const char  *data,
-               gsize        length,
-               GError     **error)
-{
-  return writer_header (writer, name, (gint64) length, error) &&
-         writer_data (writer, data, length, error);
+  *counter->done += (gint64) length;
+  report_progress (counter->progress, counter->progress_data,
+                   0.05 + 0.95 * (double) *counter->done / MAX (counter->total, 1));
 }
 
 /* Streams a video in, checking that it still is the content the project knows. */
 static gboolean
-writer_video (Writer              *writer,
-              const char          *name,
-              const char          *file,
-              gint64               size,
-              const char          *hex,
-              guchar              *buffer,
-              GCancellable        *cancellable,
-              gint64              *done,
-              gint64               total,
-              FidgetProgressFunc   progress,
-              gpointer             progress_data,
-              GError             **error)
+writer_video (FidgetArchiveWriter  *writer,
+              const char           *name,
+              const char           *file,
+              gint64                size,
+              const char           *hex,
+              guchar               *buffer,
+              GCancellable         *cancellable,
+              gint64               *done,
+              gint64                total,
+              FidgetProgressFunc    progress,
+              gpointer              progress_data,
+              GError              **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  VideoCounter counter = { done, total, progress, progress_data };
   struct stat info;
-  gint64 left;
+  gboolean ok;
   int fd;
 
   fd = g_open (file, O_RDONLY | O_CLOEXEC, 0);
@@ -381,43 +279,11 @@ writer_video (Writer              *writer,
                      "project imported (its size differs)"), file);
       return FALSE;
     }
-  if (!writer_header (writer, name, size, error))
-    {
-      close (fd);
-      return FALSE;
-    }
-  for (left = size; left > 0;)
-    {
-      gssize n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      n = read (fd, buffer, (gsize) MIN (left, CHUNK));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-          close (fd);
-          g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                       _("Cannot read the video %s: %s"), file,
-                       n == 0 ? _("it got shorter while being packed") : g_strerror (saved));
-          return FALSE;
-        }
-      g_checksum_update (checksum, buffer, n);
-      if (!writer_data (writer, buffer, (gsize) n, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      left -= n;
-      *done += n;
-      report_progress (progress, progress_data, 0.05 + 0.95 * (double) *done / MAX (total, 1));
-    }
+  ok = fidget_archive_writer_add_fd (writer, name, fd, size, file, buffer, CHUNK, cancellable,
+                                     checksum, video_chunk, &counter, error);
   close (fd);
+  if (!ok)
+    return FALSE;
   if (strcmp (g_checksum_get_string (checksum), hex) != 0)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CORRUPT,
@@ -425,42 +291,6 @@ writer_video (Writer              *writer,
                      "it was imported (its SHA-256 differs)"), file);
       return FALSE;
     }
-  return TRUE;
-}
-
-static gboolean
-writer_finish (Writer  *writer,
-               GError **error)
-{
-  if (archive_write_close (writer->archive) != ARCHIVE_OK)
-    {
-      writer_failed (writer, error);
-      writer_discard (writer);
-      return FALSE;
-    }
-  archive_write_free (writer->archive);
-  writer->archive = NULL;
-  if (fsync (writer->fd) != 0 || close (writer->fd) != 0)
-    {
-      int saved = errno;
-      writer->fd = -1;
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not write the work package %s: %s (no package was left at that "
-                     "name)"), writer->path, g_strerror (saved));
-      writer_discard (writer);
-      return FALSE;
-    }
-  writer->fd = -1;
-  if (g_rename (writer->tmp_path, writer->path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_FAILED,
-                   _("Could not name the finished work package %s: %s"), writer->path,
-                   g_strerror (saved));
-      writer_discard (writer);
-      return FALSE;
-    }
-  g_clear_pointer (&writer->tmp_path, g_free);
   return TRUE;
 }
 
@@ -509,7 +339,7 @@ fidget_work_package_export (FidgetProject       *project,
   FidgetTaxonomy *taxonomy;
   JsonObject *root;
   JsonArray *array;
-  Writer writer = { 0 };
+  FidgetArchiveWriter writer = { 0 };
   gsize records_length;
   gint64 total = 0, done = 0;
   GStatBuf st;
@@ -656,12 +486,13 @@ fidget_work_package_export (FidgetProject       *project,
   json_generator_set_pretty (generator, TRUE);
   manifest_text = json_generator_to_data (generator, NULL);
 
-  if (!writer_open (&writer, output, error))
+  if (!fidget_archive_writer_open (&writer, output, FIDGET_ARCHIVE_TAR_ZSTD,
+                                   FIDGET_ARCHIVE_OF_WORK_PACKAGE, error))
     return NULL;
   if (!writer_memory (&writer, MANIFEST_NAME, manifest_text, strlen (manifest_text), error) ||
       !writer_memory (&writer, RECORDS_NAME, records, records_length, error))
     {
-      writer_discard (&writer);
+      fidget_archive_writer_discard (&writer);
       return NULL;
     }
   report_progress (progress, progress_data, 0.05);
@@ -673,14 +504,14 @@ fidget_work_package_export (FidgetProject       *project,
       if (!writer_video (&writer, entry->entry, entry->file, entry->size, entry->hex, buffer,
                          cancellable, &done, total, progress, progress_data, error))
         {
-          writer_discard (&writer);
+          fidget_archive_writer_discard (&writer);
           return NULL;
         }
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !writer_finish (&writer, error))
+      !fidget_archive_writer_finish (&writer, error))
     {
-      writer_discard (&writer);
+      fidget_archive_writer_discard (&writer);
       return NULL;
     }
   if (g_stat (output, &st) == 0)

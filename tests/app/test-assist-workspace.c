@@ -16,8 +16,8 @@
 
 #include <string.h>
 
+#include "app-test-util.h"
 #include "fidget-application.h"
-#include "fidget-demo.h"
 #include "fidget-preferences.h"
 #include "fidget-settings.h"
 #include "fidget-suggestions.h"
@@ -27,27 +27,7 @@
 #include "fidget-window-private.h"
 #include "fidget-workspace-private.h"
 
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY()                                                   \
-  G_STMT_START {                                                            \
-    if (!have_display)                                                      \
-      {                                                                     \
-        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
-        return;                                                             \
-      }                                                                     \
-  } G_STMT_END
-
 #define DEMO_FRAMES 300
-
-static void
-spin (void)
-{
-  gint64 until = g_get_monotonic_time () + 200 * 1000;
-
-  while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < until)
-    ;
-}
 
 typedef gboolean (*Condition) (FidgetWorkspace *workspace);
 
@@ -60,7 +40,7 @@ wait_until (FidgetWorkspace *workspace,
 
   while (!condition (workspace) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  app_test_spin ();
   if (!condition (workspace))
     g_error ("Waited a minute for %s", what);
 }
@@ -96,24 +76,11 @@ classified (FidgetWorkspace *workspace)
   return fidget_workspace_get_classified (workspace) != NULL;
 }
 
-static gboolean
-press_with (FidgetWorkspace *workspace,
-            guint            keyval,
-            GdkModifierType  state)
-{
-  GtkEventController *keys = fidget_workspace_get_key_controller (workspace);
-  gboolean handled = FALSE;
-
-  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, state, &handled);
-  spin ();
-  return handled;
-}
-
 static void
 press (FidgetWorkspace *workspace,
        guint            keyval)
 {
-  if (!press_with (workspace, keyval, 0))
+  if (!app_test_press_with (workspace, keyval, 0))
     {
       GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (workspace)));
 
@@ -130,22 +97,7 @@ static const char *
 demo_video_path (void)
 {
   if (demo_video == NULL)
-    {
-      g_autoptr(GPtrArray) scripts = fidget_demo_scripts_new (1);
-      FidgetDemoScript *script = g_ptr_array_index (scripts, 0);
-      g_autofree char *dir = fidget_test_make_tmpdir ();
-      g_autoptr(GError) error = NULL;
-      guint keep = 0;
-
-      script->n_frames = DEMO_FRAMES;
-      while (keep < script->moves->len &&
-             g_array_index (script->moves, FidgetDemoMove, keep).end_frame <= DEMO_FRAMES)
-        keep++;
-      g_array_set_size (script->moves, keep);
-      demo_video = g_build_filename (dir, "P001.mkv", NULL);
-      g_assert_true (fidget_demo_render (script, demo_video, NULL, NULL, NULL, &error));
-      g_assert_no_error (error);
-    }
+    demo_video = app_test_render_demo (DEMO_FRAMES);
   return demo_video;
 }
 
@@ -221,11 +173,7 @@ fixture_open (Fixture  *f,
 static void
 fixture_close (Fixture *f)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (const GList *l = toplevels; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  spin ();
+  app_test_destroy_all_toplevels ();
   g_clear_object (&f->app);
   g_clear_pointer (&f->path, g_free);
 }
@@ -264,23 +212,7 @@ static GPtrArray *
 stored_segments_of (Fixture    *f,
                     const char *annotator)
 {
-  g_autoptr(FidgetProject) reader = NULL;
-  g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *mine = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_segment_free);
-
-  reader = fidget_project_open (f->path, &error);
-  g_assert_no_error (error);
-  all = fidget_project_list_segments (reader, f->video_id, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < all->len; i++)
-    {
-      FidgetSegment *s = g_ptr_array_index (all, i);
-
-      if (g_strcmp0 (s->annotator_name, annotator) == 0)
-        g_ptr_array_add (mine, fidget_segment_copy (s));
-    }
-  return mine;
+  return app_test_stored_segments_of (f->path, f->video_id, annotator);
 }
 
 static void
@@ -288,35 +220,19 @@ save_shot (GtkWidget  *widget,
            const char *name)
 {
   const char *dir = g_getenv ("FIDGET_ASSIST_SHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
   if (dir == NULL)
     return;
   g_mkdir_with_parents (dir, 0755);
   /* Let the window lay out and draw what just changed. */
-  for (gint64 until = g_get_monotonic_time () + 300 * 1000; g_get_monotonic_time () < until; )
-    g_main_context_iteration (NULL, FALSE);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
+  app_test_spin_for (300);
+  path = g_build_filename (dir, name, NULL);
+  if (!app_test_save_png (widget, path))
     {
       g_test_message ("nothing drawn yet for %s", name);
       return;
     }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
 }
 
@@ -347,7 +263,7 @@ test_no_weights (void)
                     ==, DEMO_FRAMES);
 
   /* Scanning says what is missing, and nothing runs. */
-  g_assert_true (press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
   g_assert_false (fidget_workspace_is_scanning (f.workspace, NULL));
   g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "Preferences"));
 
@@ -380,7 +296,7 @@ test_no_weights (void)
     g_autoptr(GList) toplevels = NULL;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.preferences", NULL));
-    spin ();
+    app_test_spin ();
     toplevels = gtk_window_list_toplevels ();
     for (const GList *l = toplevels; l != NULL; l = l->next)
       if (FIDGET_IS_PREFERENCES (l->data))
@@ -390,7 +306,7 @@ test_no_weights (void)
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "None"));
 
     fidget_settings_set_weights (settings, fidget_project_get_uuid (project), weights);
-    spin ();
+    app_test_spin ();
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "manet-w8.safetensors"));
     wait_until (f.workspace, model_ready, "the model chosen in Preferences");
     g_assert_nonnull (strstr (fidget_workspace_get_assist_text (f.workspace),
@@ -402,7 +318,7 @@ test_no_weights (void)
     }
     gtk_window_destroy (GTK_WINDOW (preferences));
     fidget_settings_set_weights (settings, fidget_project_get_uuid (project), NULL);
-    spin ();
+    app_test_spin ();
     g_assert_null (fidget_workspace_get_model (f.workspace));
     g_assert_nonnull (strstr (fidget_workspace_get_assist_text (f.workspace), "No MANet weights"));
   }
@@ -437,7 +353,7 @@ test_scan_and_decide (void)
                             "manet-w8.safetensors"));
 
   /* A scan cancelled from the bar stores nothing. */
-  g_assert_true (press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
   g_assert_true (fidget_workspace_is_scanning (f.workspace, &fraction));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.workspace), "workspace.cancel-scan",
                                              NULL));
@@ -448,7 +364,7 @@ test_scan_and_decide (void)
   g_clear_pointer (&stored, g_ptr_array_unref);
 
   /* The whole scan: suggestions on their own lane, as stored. */
-  g_assert_true (press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_m, GDK_CONTROL_MASK));
   wait_until (f.workspace, scan_over, "the scan");
   stored = stored_suggestions (&f);
   lane = fidget_workspace_get_suggestions (f.workspace);
@@ -469,7 +385,7 @@ test_scan_and_decide (void)
   g_assert_cmpuint (mine->len, ==, 0);
   g_clear_pointer (&mine, g_ptr_array_unref);
   gtk_widget_queue_draw (GTK_WIDGET (timeline));
-  spin ();
+  app_test_spin ();
   save_shot (GTK_WIDGET (f.window), "assist-suggestions.png");
 
   /* Period walks to the first one; K keeps it as amara's segment. */
@@ -478,6 +394,16 @@ test_scan_and_decide (void)
   press (f.workspace, GDK_KEY_period);
   first = g_strdup (fidget_workspace_get_selected (f.workspace));
   g_assert_cmpstr (first, ==, ((FidgetSuggestion *) g_ptr_array_index (stored, 0))->uuid);
+  /* The inspector shows what it proposes, read-only, as nobody's label. */
+  {
+    const FidgetSegment *shown = fidget_inspector_get_segment (fidget_workspace_get_inspector (f.workspace));
+
+    g_assert_nonnull (shown);
+    g_assert_cmpstr (shown->uuid, ==, first);
+    g_assert_cmpstr (shown->action_code, ==,
+                     ((FidgetSuggestion *) g_ptr_array_index (stored, 0))->action_code);
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (fidget_inspector_get_start_spin (fidget_workspace_get_inspector (f.workspace)))));
+  }
   save_shot (GTK_WIDGET (f.window), "assist-suggestion-selected.png");
   press (f.workspace, GDK_KEY_k);
   kept = stored_suggestion (&f, first);
@@ -511,7 +437,7 @@ test_scan_and_decide (void)
   g_assert_nonnull (fidget_action_picker_get_suggested_codes (
     fidget_workspace_get_picker (f.workspace)));
   g_signal_emit_by_name (fidget_workspace_get_picker (f.workspace), "action-chosen", "G4");
-  spin ();
+  app_test_spin ();
   fixed = stored_suggestion (&f, third);
   g_assert_cmpint (fixed->state, ==, FIDGET_SUGGESTION_FIXED);
   mine = stored_segments_of (&f, "amara");
@@ -529,7 +455,7 @@ test_scan_and_decide (void)
   g_assert_cmpuint (fidget_workspace_get_suggestions (f.workspace)->len, ==, stored->len - 3);
 
   /* K with nothing of the model's selected says how to select one. */
-  while (press_with (f.workspace, GDK_KEY_Escape, 0))
+  while (app_test_press_with (f.workspace, GDK_KEY_Escape, 0))
     ;
   press (f.workspace, GDK_KEY_k);
   g_assert_nonnull (strstr (fidget_workspace_get_last_message (f.workspace), "period"));
@@ -574,7 +500,7 @@ test_picker_top5 (void)
 
   /* Selecting nothing empties the slot; a segment again asks again. */
   fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), NULL);
-  spin ();
+  app_test_spin ();
   g_assert_null (fidget_action_picker_get_suggested_codes (picker));
   fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), a);
   wait_until (f.workspace, classified, "the top five again");
@@ -585,7 +511,7 @@ test_picker_top5 (void)
   g_assert_cmpuint (completed, ==, 2);
 
   gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_parent (GTK_WIDGET (picker))));
-  spin ();
+  app_test_spin ();
   save_shot (GTK_WIDGET (picker), "assist-picker-top5.png");
   fixture_close (&f);
 }
@@ -602,9 +528,7 @@ main (int   argc,
   cache = fidget_test_make_tmpdir ();
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  app_test_init_display ();
 
   g_test_add_func ("/assist-workspace/no-weights", test_no_weights);
   g_test_add_func ("/assist-workspace/scan-and-decide", test_scan_and_decide);

@@ -12,24 +12,15 @@
 
 #include <string.h>
 
+#include "app-test-util.h"
 #include "fidget-dataset.h"
 #include "fidget-export-dialog.h"
 #include "fidget-package-archive.h"
 #include "fidget-test-util.h"
 #include "fidget-video-import.h"
 
-static gboolean have_display;
 static char *study_dir;
 static char *study_path;
-
-#define REQUIRE_DISPLAY()                                                   \
-  G_STMT_START {                                                            \
-    if (!have_display)                                                      \
-      {                                                                     \
-        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
-        return;                                                             \
-      }                                                                     \
-  } G_STMT_END
 
 static const struct
 {
@@ -90,15 +81,6 @@ open_study (void)
   return project;
 }
 
-static void
-spin_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Runs the main loop until the export has ended, for at most a minute. */
 static void
 spin_until_finished (FidgetExportDialog *dialog)
@@ -128,28 +110,16 @@ maybe_screenshot (GtkWidget  *widget,
                   const char *name)
 {
   const char *dir = g_getenv ("FIDGET_EXPORT_SHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  int width, height;
 
   if (dir == NULL)
     return;
-  spin_for (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  app_test_spin_for (400);
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s (%dx%d)", path, width, height);
+  g_assert_true (app_test_save_png (widget, path));
+  g_test_message ("saved %s (%dx%d)", path, gtk_widget_get_width (widget),
+                  gtk_widget_get_height (widget));
 }
 
 static FidgetExportDialog *
@@ -158,7 +128,7 @@ new_dialog (FidgetProject *project)
   FidgetExportDialog *dialog = fidget_export_dialog_new (NULL, project);
 
   gtk_window_present (GTK_WINDOW (dialog));
-  spin_for (100);
+  app_test_spin_for (100);
   return dialog;
 }
 
@@ -404,9 +374,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   /* gtk_init() aborts without a display; the check lets the tests skip instead. */
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  app_test_init_display ();
   fidget_media_init ();
 
   g_test_add_func ("/export-dialog/preview", test_preview);

@@ -11,21 +11,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "app-test-util.h"
 #include "fidget-application.h"
 #include "fidget-package-dialog.h"
 #include "fidget-review.h"
 #include "fidget-test-util.h"
-
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY()                                                   \
-  G_STMT_START {                                                            \
-    if (!have_display)                                                      \
-      {                                                                     \
-        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
-        return;                                                             \
-      }                                                                     \
-  } G_STMT_END
 
 /* Runs the main loop until the dialog's work has ended, for at most twenty seconds. */
 static void
@@ -35,8 +25,7 @@ wait_idle (FidgetPackageDialog *dialog)
 
   while (fidget_package_dialog_is_busy (dialog) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  app_test_drain ();
   g_assert_false (fidget_package_dialog_is_busy (dialog));
 }
 
@@ -425,8 +414,7 @@ test_start_from_package (void)
   videos = fidget_project_list_videos (fidget_window_get_project (window), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (videos->len, ==, 1);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  app_test_drain ();
   g_assert_null (find_message_dialog ());   /* gone once done */
 
   /* Not a package: refused in the dialog, no project file left. */
@@ -457,8 +445,7 @@ test_start_from_package (void)
     for (const GList *l = toplevels; l != NULL; l = l->next)
       gtk_window_destroy (GTK_WINDOW (l->data));
   }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  app_test_drain ();
 }
 
 int
@@ -468,9 +455,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   /* gtk_init() aborts without a display; the check lets the tests skip instead. */
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  app_test_init_display ();
 
   g_test_add_func ("/app/package-dialog/export", test_export_dialog);
   g_test_add_func ("/app/package-dialog/import", test_import_dialog);

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "app-test-util.h"
 #include "fidget-agreement.h"
 #include "fidget-application.h"
 #include "fidget-review.h"
@@ -25,40 +26,8 @@
 #include "fidget-window-private.h"
 #include "fidget-workspace-private.h"
 
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY()                                                   \
-  G_STMT_START {                                                            \
-    if (!have_display)                                                      \
-      {                                                                     \
-        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
-        return;                                                             \
-      }                                                                     \
-  } G_STMT_END
-
 /* ------------------------------------------------------------------------------------------ */
 /* Running the window                                                                          */
-
-static void
-spin (void)
-{
-  gint64 until = g_get_monotonic_time () + 200 * 1000;
-
-  /* Bounded: a playing video always has a next frame pending. */
-  while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < until)
-    ;
-}
-
-static void
-wait_settled (FidgetWorkspace *workspace)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!fidget_workspace_is_settled (workspace) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  spin ();
-  g_assert_true (fidget_workspace_is_settled (workspace));
-}
 
 /* The video opened, and either looping the item under review or resting on a frame. */
 static void
@@ -70,7 +39,7 @@ wait_open (FidgetWorkspace *workspace)
            (fidget_workspace_get_playing (workspace) || fidget_workspace_is_settled (workspace))) &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  app_test_spin ();
   g_assert_true (fidget_workspace_review_is_playable (workspace));
 }
 
@@ -80,34 +49,15 @@ shoot (GtkWidget  *widget,
        const char *name)
 {
   const char *dir = g_getenv ("FIDGET_REVIEW_SHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  int width, height;
 
   if (dir == NULL || dir[0] == '\0')
     return;
   g_mkdir_with_parents (dir, 0755);
   /* Let the toasts, the frame shown and a redraw arrive. */
-  {
-    gint64 until = g_get_monotonic_time () + 400 * 1000;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  app_test_spin_for (400);
   path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (app_test_save_png (widget, path));
   g_test_message ("saved %s", path);
 }
 
@@ -269,18 +219,6 @@ submit_cross_check_as (Fixture    *f,
   g_assert_no_error (error);
 }
 
-static FidgetApplication *
-create_application (void)
-{
-  g_autoptr(FidgetApplication) app = fidget_application_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&app);
-}
-
 static void
 open_window (Fixture    *f,
              const char *annotator)
@@ -290,7 +228,7 @@ open_window (Fixture    *f,
 
   /* A first start: nowhere to resume but the first video. */
   g_settings_reset (settings, "last-positions");
-  f->app = create_application ();
+  f->app = app_test_create_application ();
   fidget_application_set_annotator (f->app, annotator);
   f->window = fidget_application_open_file (f->app, file, FALSE);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
@@ -304,11 +242,7 @@ open_window (Fixture    *f,
 static void
 fixture_clear (Fixture *f)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (const GList *l = toplevels; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  spin ();
+  app_test_destroy_all_toplevels ();
   g_clear_object (&f->app);
   g_clear_pointer (&f->path, g_free);
   for (guint i = 0; i < 3; i++)
@@ -329,7 +263,7 @@ press_with (Fixture         *f,
   if (!handled)
     g_signal_emit_by_name (fidget_workspace_get_key_controller (f->workspace), "key-pressed",
                            keyval, 0, state, &handled);
-  spin ();
+  app_test_spin ();
   return handled;
 }
 
@@ -338,19 +272,6 @@ press (Fixture *f,
        guint    keyval)
 {
   g_assert_true (press_with (f, keyval, 0));
-}
-
-static GPtrArray *
-rows_of (GtkListBox *list)
-{
-  GPtrArray *rows = g_ptr_array_new ();
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (ADW_IS_ACTION_ROW (child))
-      g_ptr_array_add (rows, child);
-  return rows;
 }
 
 static gint64
@@ -368,10 +289,10 @@ open_video (Fixture *f,
                           fidget_window_get_video_list (f->window) };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-videos", NULL));
-  spin ();
+  app_test_spin ();
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     {
-      g_autoptr(GPtrArray) rows = rows_of (lists[l]);
+      g_autoptr(GPtrArray) rows = app_test_action_rows (lists[l]);
 
       for (guint i = 0; i < rows->len; i++)
         if (row_video (g_ptr_array_index (rows, i)) == video_id)
@@ -409,8 +330,8 @@ assert_waiting (Fixture    *f,
                 gint64      second,
                 const char *second_subtitle)
 {
-  g_autoptr(GPtrArray) waiting = rows_of (fidget_window_get_waiting_list (f->window));
-  g_autoptr(GPtrArray) others = rows_of (fidget_window_get_video_list (f->window));
+  g_autoptr(GPtrArray) waiting = app_test_action_rows (fidget_window_get_waiting_list (f->window));
+  g_autoptr(GPtrArray) others = app_test_action_rows (fidget_window_get_video_list (f->window));
   guint expected = (first > 0) + (second > 0);
 
   g_assert_cmpuint (waiting->len, ==, expected);
@@ -440,7 +361,7 @@ test_waiting_for_me (void)
     return;
   open_window (&f, "amara");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-videos", NULL));
-  spin ();
+  app_test_spin ();
   g_assert_cmpstr (fidget_window_get_page_name (f.window), ==, "project");
 
   /* amara: her own self-check on again.mkv, her cross-check of bo's bird.mkv; book.mkv is
@@ -451,34 +372,34 @@ test_waiting_for_me (void)
 
   /* bo has submitted his self-check and is not yet at again.mkv's cross-check. */
   fidget_window_set_annotator (f.window, "bo");
-  spin ();
+  app_test_spin ();
   assert_waiting (&f, 0, NULL, 0, NULL);
 
   /* carmen checks bird.mkv; dev has nothing until a cross-check is over. */
   fidget_window_set_annotator (f.window, "carmen");
-  spin ();
+  app_test_spin ();
   assert_waiting (&f, f.bird, "Cross-check · 0 of 1 decided", 0, NULL);
   fidget_window_set_annotator (f.window, "dev");
-  spin ();
+  app_test_spin ();
   assert_waiting (&f, 0, NULL, 0, NULL);
 
   /* Live: as amara confirms through the window's project, the list follows without a reload,
    * and after her submission again.mkv leaves her list for bo's. */
   fidget_window_set_annotator (f.window, "amara");
-  spin ();
+  app_test_spin ();
   g_assert_true (fidget_review_confirm (f.project, f.seg[0], &error));
   g_assert_no_error (error);
-  spin ();
+  app_test_spin ();
   assert_waiting (&f, f.again, "Annotate and self-check · 1 of 3 confirmed",
                   f.bird, "Cross-check · 0 of 1 decided");
   g_assert_true (fidget_review_confirm (f.project, f.seg[1], &error));
   g_assert_true (fidget_review_confirm (f.project, f.seg[2], &error));
   g_assert_true (fidget_review_submit_self_check (f.project, f.again, &error));
   g_assert_no_error (error);
-  spin ();
+  app_test_spin ();
   assert_waiting (&f, f.bird, "Cross-check · 0 of 1 decided", 0, NULL);
   fidget_window_set_annotator (f.window, "bo");
-  spin ();
+  app_test_spin ();
   assert_waiting (&f, f.again, "Cross-check · 0 of 3 decided", 0, NULL);
 
   fixture_clear (&f);
@@ -511,7 +432,7 @@ test_self_check_with_keys (void)
   g_assert_true (fidget_workspace_get_playing (f.workspace));
   fidget_workspace_set_playing (f.workspace, FALSE);
   fidget_review_bar_set_autoplay (f.bar, FALSE);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   shoot (GTK_WIDGET (f.window), "review-self-check.png");
 
   /* Y confirms and moves on; Enter does the same. */
@@ -524,7 +445,7 @@ test_self_check_with_keys (void)
 
   /* A segment picked on the timeline becomes the one under review. */
   fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), f.seg[0]);
-  spin ();
+  app_test_spin ();
   g_assert_cmpstr (fidget_review_bar_get_current (f.bar), ==, f.seg[0]);
   g_assert_cmpstr (fidget_review_bar_get_title (f.bar), ==, "Self-check · Segment 1 of 3");
   press (&f, GDK_KEY_n);
@@ -553,7 +474,7 @@ test_self_check_with_keys (void)
   g_assert_true (g_str_has_prefix (fidget_workspace_get_last_message (f.workspace),
                                    "Every segment is confirmed"));
   g_assert_true (press_with (&f, GDK_KEY_Return, GDK_CONTROL_MASK));
-  spin ();
+  app_test_spin ();
 
   /* In the file: all three confirmed, the fix kept, the step submitted. */
   reader = open_as (&f, NULL);
@@ -605,7 +526,7 @@ test_cross_check_with_keys (void)
   open_video (&f, f.again);
   fidget_workspace_set_playing (f.workspace, FALSE);
   fidget_review_bar_set_autoplay (f.bar, FALSE);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
 
   g_assert_cmpint (fidget_review_bar_get_mode (f.bar), ==, FIDGET_REVIEW_BAR_CROSS_CHECK);
   g_assert_cmpuint (fidget_review_bar_get_count (f.bar), ==, 3);
@@ -646,7 +567,7 @@ test_cross_check_with_keys (void)
 
   /* A missed one, with the workspace's own keys: I, two frames on, O, D 1. */
   fidget_workspace_seek (f.workspace, 72);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (&f, GDK_KEY_i);
   press (&f, GDK_KEY_Right);
   press (&f, GDK_KEY_Right);
@@ -659,10 +580,10 @@ test_cross_check_with_keys (void)
   press (&f, GDK_KEY_p);
   g_assert_cmpstr (fidget_review_bar_get_current (f.bar), ==, f.seg[0]);
   fidget_review_bar_choose_action (f.bar, "B2");
-  spin ();
+  app_test_spin ();
 
   g_assert_true (press_with (&f, GDK_KEY_Return, GDK_CONTROL_MASK));
-  spin ();
+  app_test_spin ();
 
   /* In the file: carmen's three decisions and her addition; bo is still checking. */
   reader = open_as (&f, NULL);
@@ -766,8 +687,8 @@ test_resolve_disputes (void)
     g_autoptr(GPtrArray) waiting = NULL;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-videos", NULL));
-    spin ();
-    waiting = rows_of (fidget_window_get_waiting_list (f.window));
+    app_test_spin ();
+    waiting = app_test_action_rows (fidget_window_get_waiting_list (f.window));
     g_assert_cmpuint (waiting->len, ==, 1);
     g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (waiting, 0)), ==,
                      "Resolve 3 disputes");
@@ -775,7 +696,7 @@ test_resolve_disputes (void)
   open_video (&f, f.again);
   fidget_workspace_set_playing (f.workspace, FALSE);
   fidget_review_bar_set_autoplay (f.bar, FALSE);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
 
   g_assert_cmpint (fidget_review_bar_get_mode (f.bar), ==, FIDGET_REVIEW_BAR_DISPUTES);
   g_assert_cmpuint (fidget_review_bar_get_count (f.bar), ==, 3);
@@ -826,12 +747,12 @@ test_resolve_disputes (void)
   /* X drops carmen's lone addition. */
   g_assert_cmpstr (fidget_review_bar_get_title (f.bar), ==, "Disputes · 3 of 3");
   press (&f, GDK_KEY_x);
-  spin ();
+  app_test_spin ();
   g_assert_cmpint (state_of (&f, f.again), ==, FIDGET_REVIEW_CONSENSUS);
 
   /* Ctrl+Enter verifies. */
   g_assert_true (press_with (&f, GDK_KEY_Return, GDK_CONTROL_MASK));
-  spin ();
+  app_test_spin ();
   g_assert_cmpint (state_of (&f, f.again), ==, FIDGET_REVIEW_VERIFIED);
   g_assert_cmpint (fidget_review_bar_get_mode (f.bar), ==, FIDGET_REVIEW_BAR_INFO);
 
@@ -946,7 +867,7 @@ test_agreement_view (void)
   open_window (&f, "dev");
   view = fidget_window_get_agreement (f.window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-agreement", NULL));
-  spin ();
+  app_test_spin ();
   g_assert_cmpstr (fidget_window_get_page_name (f.window), ==, "agreement");
   g_assert_nonnull (fidget_review_agreement_get_report (view));
   g_assert_cmpuint (fidget_review_agreement_get_report (view)->pairs->len, ==, 0);
@@ -975,7 +896,7 @@ test_agreement_view (void)
   open_window (&f, "dev");
   view = fidget_window_get_agreement (f.window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-agreement", NULL));
-  spin ();
+  app_test_spin ();
   assert_report_shown (view, whole);
   heat_map = fidget_review_agreement_get_heat_map (view);
   g_assert_nonnull (heat_map);
@@ -995,7 +916,7 @@ test_agreement_view (void)
 
   /* One video: again.mkv's three raters, Fleiss' kappa among them. */
   fidget_review_agreement_set_video (view, f.again);
-  spin ();
+  app_test_spin ();
   g_assert_false (isnan (one->fleiss_kappa));
   assert_report_shown (view, one);
   shoot (GTK_WIDGET (f.window), "review-agreement-video.png");
@@ -1012,7 +933,7 @@ test_agreement_view (void)
     g_assert_cmpuint (after->pairs->len, >, whole->pairs->len);
     assert_report_shown (view, whole);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "agreement.refresh", NULL));
-    spin ();
+    app_test_spin ();
     assert_report_shown (view, after);
   }
 
@@ -1025,10 +946,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  have_display = gtk_init_check ();
-  if (have_display)
+  if (app_test_init_display ())
     {
-      adw_init ();
       /* No crossfades: what a test (or a screenshot) looks at is there at once. */
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
     }

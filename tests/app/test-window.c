@@ -7,21 +7,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "app-test-util.h"
 #include "fidget-application.h"
 #include "fidget-error.h"
 #include "fidget-test-util.h"
 #include "fidget-window-private.h"
-
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY()                                                   \
-  G_STMT_START {                                                            \
-    if (!have_display)                                                      \
-      {                                                                     \
-        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
-        return;                                                             \
-      }                                                                     \
-  } G_STMT_END
 
 /* Runs the main loop until @done says so, for at most five seconds. */
 static void
@@ -32,13 +22,6 @@ spin_until (gboolean (*done) (gpointer data),
 
   while (!done (data) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 }
 
 static gboolean
@@ -54,7 +37,7 @@ destroy_all_toplevels (void)
 
   for (const GList *l = toplevels; l != NULL; l = l->next)
     gtk_window_destroy (GTK_WINDOW (l->data));
-  spin ();
+  app_test_drain ();
 }
 
 static AdwMessageDialog *
@@ -182,21 +165,6 @@ create_project (gboolean with_videos)
   return g_steal_pointer (&path);
 }
 
-static GPtrArray *
-collect_rows (GtkListBox *list)
-{
-  GPtrArray *rows = g_ptr_array_new ();
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (ADW_IS_ACTION_ROW (child))
-        g_ptr_array_add (rows, child);
-    }
-  return rows;
-}
-
 static void
 test_window_lists_videos (void)
 {
@@ -244,7 +212,7 @@ test_window_lists_videos (void)
   g_assert_nonnull (project);
   g_assert_cmpstr (fidget_project_get_actor (project), ==, "Alice");
 
-  rows = collect_rows (fidget_window_get_video_list (window));
+  rows = app_test_action_rows (fidget_window_get_video_list (window));
   g_assert_cmpuint (rows->len, ==, 2);
   g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
                    "interview-01.mkv");
@@ -296,7 +264,7 @@ test_window_empty_project (void)
   g_assert_nonnull (fidget_window_get_project (window));
   g_assert_cmpstr (fidget_window_get_page_name (window), ==, "project");
   g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "empty");
-  rows = collect_rows (fidget_window_get_video_list (window));
+  rows = app_test_action_rows (fidget_window_get_video_list (window));
   g_assert_cmpuint (rows->len, ==, 0);
 
   destroy_all_toplevels ();
@@ -331,7 +299,7 @@ check_open_fails (FidgetApplication *app,
   g_assert_nonnull (strstr (body, name));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  app_test_drain ();
 }
 
 static void
@@ -461,7 +429,7 @@ test_window_import (void)
   g_assert_cmpuint (fidget_import_dialog_get_imported (dialog), ==, 0);
   g_assert_cmpstr (fidget_import_dialog_get_outcome (dialog, 0), ==, "cancelled");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  app_test_drain ();
   g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "empty");
 
   /* Then for real, with a participant: one in, one refused with its reason. */
@@ -475,11 +443,11 @@ test_window_import (void)
   g_test_message ("%s", fidget_import_dialog_get_outcome (dialog, 1));
   g_assert_nonnull (strstr (fidget_import_dialog_get_outcome (dialog, 1), "notes.mkv"));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  app_test_drain ();
 
   /* The window's list has it, with its participant. */
   g_assert_cmpstr (fidget_window_get_project_page_name (window), ==, "videos");
-  rows = collect_rows (fidget_window_get_video_list (window));
+  rows = app_test_action_rows (fidget_window_get_video_list (window));
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)),
                                    "P042 · 640×480 · 30/1 fps · 78 frames"));
@@ -517,7 +485,7 @@ test_application_actions (void)
   g_assert_cmpstr (fidget_window_get_page_name (window), ==, "welcome");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  spin ();
+  app_test_drain ();
   g_assert_cmpuint (count_toplevels_of_type (ADW_TYPE_ABOUT_WINDOW), ==, 1);
 
   /* win.close closes the window, and the window leaves its size for the next start. */
@@ -525,7 +493,7 @@ test_application_actions (void)
   watched = GTK_WIDGET (window);
   g_object_add_weak_pointer (G_OBJECT (watched), (gpointer *) &watched);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close", NULL));
-  spin ();
+  app_test_drain ();
   g_assert_null (watched);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1001);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 701);
@@ -674,9 +642,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   /* gtk_init() aborts without a display; the check lets the tests skip instead. */
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  app_test_init_display ();
 
   g_test_add_func ("/app/window/lists-videos", test_window_lists_videos);
   g_test_add_func ("/app/window/empty-project", test_window_empty_project);

@@ -14,8 +14,8 @@
 
 #include <gst/gst.h>
 
+#include "app-test-util.h"
 #include "fidget-application.h"
-#include "fidget-demo.h"
 #include "fidget-review.h"
 #include "fidget-test-util.h"
 #include "fidget-timeline-private.h"
@@ -24,68 +24,13 @@
 #include "fidget-workspace-private.h"
 #include "player-clip.h"
 
-static gboolean have_display;
-
-#define REQUIRE_DISPLAY()                                                   \
-  G_STMT_START {                                                            \
-    if (!have_display)                                                      \
-      {                                                                     \
-        g_test_skip ("No display: run the GUI tests under xvfb-run");       \
-        return;                                                             \
-      }                                                                     \
-  } G_STMT_END
-
 #define DEMO_FRAMES 240
-
-static void
-spin_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* Runs what is pending; bounded, as a playing video always has a next frame pending. */
-static void
-spin (void)
-{
-  gint64 until = g_get_monotonic_time () + 200 * 1000;
-
-  while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < until)
-    ;
-}
-
-static void
-wait_settled (FidgetWorkspace *workspace)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!fidget_workspace_is_settled (workspace) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  spin ();
-  g_assert_true (fidget_workspace_is_settled (workspace));
-}
-
-/* A key press as GTK hands it to the workspace's key controller. */
-static gboolean
-press_with (FidgetWorkspace *workspace,
-            guint            keyval,
-            GdkModifierType  state)
-{
-  GtkEventController *keys = fidget_workspace_get_key_controller (workspace);
-  gboolean handled = FALSE;
-
-  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, state, &handled);
-  spin ();
-  return handled;
-}
 
 static void
 press (FidgetWorkspace *workspace,
        guint            keyval)
 {
-  g_assert_true (press_with (workspace, keyval, 0));
+  g_assert_true (app_test_press_with (workspace, keyval, 0));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -98,23 +43,7 @@ static const char *
 demo_video_path (void)
 {
   if (demo_video == NULL)
-    {
-      g_autoptr(GPtrArray) scripts = fidget_demo_scripts_new (1);
-      FidgetDemoScript *script = g_ptr_array_index (scripts, 0);
-      g_autofree char *dir = fidget_test_make_tmpdir ();
-      g_autoptr(GError) error = NULL;
-      guint keep = 0;
-
-      script->n_frames = DEMO_FRAMES;
-      while (keep < script->moves->len &&
-             g_array_index (script->moves, FidgetDemoMove, keep).end_frame <= DEMO_FRAMES)
-        keep++;
-      g_array_set_size (script->moves, keep);
-
-      demo_video = g_build_filename (dir, "P001.mkv", NULL);
-      g_assert_true (fidget_demo_render (script, demo_video, NULL, NULL, NULL, &error));
-      g_assert_no_error (error);
-    }
+    demo_video = app_test_render_demo (DEMO_FRAMES);
   return demo_video;
 }
 
@@ -161,28 +90,6 @@ create_project (const char *video,
   return g_steal_pointer (&path);
 }
 
-static FidgetApplication *
-create_application (void)
-{
-  g_autoptr(FidgetApplication) app = fidget_application_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&app);
-}
-
-static void
-destroy_all_toplevels (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (const GList *l = toplevels; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  spin ();
-}
-
 typedef struct
 {
   FidgetApplication *app;
@@ -207,20 +114,20 @@ fixture_open (Fixture    *fixture,
 
   fixture->path = create_project (video, &fixture->video_id);
   file = g_file_new_for_path (fixture->path);
-  fixture->app = create_application ();
+  fixture->app = app_test_create_application ();
   fidget_application_set_annotator (fixture->app, annotator);
   fixture->window = fidget_application_open_file (fixture->app, file, FALSE);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
   fixture->workspace = fidget_window_get_workspace (fixture->window);
   fixture->project = fidget_window_get_project (fixture->window);
-  wait_settled (fixture->workspace);
+  app_test_wait_settled (fixture->workspace);
 }
 
 static void
 fixture_close (Fixture *fixture)
 {
-  destroy_all_toplevels ();
+  app_test_destroy_all_toplevels ();
   g_clear_object (&fixture->app);
   g_clear_pointer (&fixture->path, g_free);
 }
@@ -229,26 +136,7 @@ static GPtrArray *
 segments_of (Fixture    *fixture,
              const char *annotator)
 {
-  g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *mine = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_segment_free);
-
-  /* A connection of the test's own: what is on disk, not what the window believes. */
-  {
-    g_autoptr(FidgetProject) reader = fidget_project_open (fixture->path, &error);
-
-    g_assert_no_error (error);
-    all = fidget_project_list_segments (reader, fixture->video_id, &error);
-    g_assert_no_error (error);
-  }
-  for (guint i = 0; i < all->len; i++)
-    {
-      FidgetSegment *s = g_ptr_array_index (all, i);
-
-      if (g_strcmp0 (s->annotator_name, annotator) == 0)
-        g_ptr_array_add (mine, fidget_segment_copy (s));
-    }
-  return mine;
+  return app_test_stored_segments_of (fixture->path, fixture->video_id, annotator);
 }
 
 static gboolean
@@ -283,7 +171,7 @@ test_mark_with_keys (void)
   /* Find the start: ten frames on. */
   for (int i = 0; i < 10; i++)
     press (f.workspace, GDK_KEY_Right);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, 10);
 
   /* i, five frames on, o, then B 1: a nod over frames 10..15, inclusive. */
@@ -320,8 +208,8 @@ test_mark_with_keys (void)
   /* An o marked before the i still makes a forward segment; an i alone ends on the frame
    * shown. */
   press (f.workspace, GDK_KEY_Escape);
-  press_with (f.workspace, GDK_KEY_Right, GDK_SHIFT_MASK);   /* 1 s: frame 45 */
-  wait_settled (f.workspace);
+  app_test_press_with (f.workspace, GDK_KEY_Right, GDK_SHIFT_MASK);   /* 1 s: frame 45 */
+  app_test_wait_settled (f.workspace);
   g_assert_cmpint (fidget_workspace_get_position (f.workspace), ==, 45);
   press (f.workspace, GDK_KEY_i);
   press (f.workspace, GDK_KEY_Right);
@@ -351,10 +239,10 @@ test_edit_keys (void)
 
   fixture_open (&f, demo_video_path (), "amara");
   fidget_workspace_seek (f.workspace, 20);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   fidget_workspace_seek (f.workspace, 29);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_o);
   press (f.workspace, GDK_KEY_e);
   press (f.workspace, GDK_KEY_2);
@@ -372,15 +260,15 @@ test_edit_keys (void)
 
   /* ] [ move the start, } { the end; each reaches the file at once. */
   press (f.workspace, GDK_KEY_bracketright);
-  press_with (f.workspace, GDK_KEY_braceright, GDK_SHIFT_MASK);
-  press_with (f.workspace, GDK_KEY_braceright, GDK_SHIFT_MASK);
+  app_test_press_with (f.workspace, GDK_KEY_braceright, GDK_SHIFT_MASK);
+  app_test_press_with (f.workspace, GDK_KEY_braceright, GDK_SHIFT_MASK);
   g_clear_pointer (&mine, g_ptr_array_unref);
   mine = segments_of (&f, "amara");
   s = g_ptr_array_index (mine, 0);
   g_assert_cmpint (s->start_frame, ==, 21);
   g_assert_cmpint (s->end_frame, ==, 32);
   press (f.workspace, GDK_KEY_bracketleft);
-  press_with (f.workspace, GDK_KEY_braceleft, GDK_SHIFT_MASK);
+  app_test_press_with (f.workspace, GDK_KEY_braceleft, GDK_SHIFT_MASK);
   g_clear_pointer (&mine, g_ptr_array_unref);
   mine = segments_of (&f, "amara");
   s = g_ptr_array_index (mine, 0);
@@ -400,12 +288,12 @@ test_edit_keys (void)
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 0);
   g_assert_null (fidget_workspace_get_selected (f.workspace));
-  g_assert_true (press_with (f.workspace, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_z, GDK_CONTROL_MASK));
   g_clear_pointer (&mine, g_ptr_array_unref);
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 1);
   g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->action_code, ==, "G4");
-  g_assert_true (press_with (f.workspace, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
   g_clear_pointer (&mine, g_ptr_array_unref);
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 0);
@@ -430,14 +318,14 @@ test_refusals_are_shown (void)
 
   /* A one-frame segment cannot lose its end: the store refuses, and says why. */
   fidget_workspace_seek (f.workspace, 50);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   press (f.workspace, GDK_KEY_o);
   press (f.workspace, GDK_KEY_a);
   press (f.workspace, GDK_KEY_1);
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 1);
-  press_with (f.workspace, GDK_KEY_braceleft, GDK_SHIFT_MASK);
+  app_test_press_with (f.workspace, GDK_KEY_braceleft, GDK_SHIFT_MASK);
   g_test_message ("%s", fidget_workspace_get_last_message (f.workspace));
   g_assert_true (g_str_has_prefix (fidget_workspace_get_last_message (f.workspace),
                                    "The end was not moved: "));
@@ -481,23 +369,23 @@ test_picker_and_codes (void)
 
   /* Enter opens the picker; search as you type; Enter takes the first match. */
   fidget_workspace_seek (f.workspace, 60);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   fidget_workspace_seek (f.workspace, 70);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_o);
   press (f.workspace, GDK_KEY_Return);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
   visible = fidget_action_picker_get_visible_codes (picker);
   g_assert_cmpuint (g_strv_length (visible), ==, 52);
   gtk_editable_set_text (fidget_action_picker_get_search_entry (picker), "nodd");
-  spin_for (300);
+  app_test_spin_for (300);
   g_clear_pointer (&visible, g_strfreev);
   visible = fidget_action_picker_get_visible_codes (picker);
   g_assert_cmpuint (g_strv_length (visible), ==, 1);
   g_assert_cmpstr (visible[0], ==, "B1");
   g_signal_emit_by_name (fidget_action_picker_get_search_entry (picker), "activate");
-  spin ();
+  app_test_spin ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 1);
@@ -507,7 +395,7 @@ test_picker_and_codes (void)
 
   /* Recently used comes first. */
   gtk_editable_set_text (fidget_action_picker_get_search_entry (picker), "");
-  spin ();
+  app_test_spin ();
   g_clear_pointer (&visible, g_strfreev);
   visible = fidget_action_picker_get_visible_codes (picker);
   g_assert_cmpstr (visible[0], ==, "B1");
@@ -516,7 +404,7 @@ test_picker_and_codes (void)
   /* C1 is complete but C10-C13 start with it: it waits a moment, then is taken. */
   press (f.workspace, GDK_KEY_Escape);
   fidget_workspace_seek (f.workspace, 80);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   press (f.workspace, GDK_KEY_c);
   press (f.workspace, GDK_KEY_1);
@@ -533,7 +421,7 @@ test_picker_and_codes (void)
   /* ... while C 1 2 is C12 at once. */
   press (f.workspace, GDK_KEY_Escape);
   fidget_workspace_seek (f.workspace, 90);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   press (f.workspace, GDK_KEY_c);
   press (f.workspace, GDK_KEY_1);
@@ -561,7 +449,7 @@ test_play_speed_loop (void)
   /* Space plays; the playhead moves on; Space pauses. */
   press (f.workspace, GDK_KEY_space);
   g_assert_true (fidget_workspace_get_playing (f.workspace));
-  spin_for (500);
+  app_test_spin_for (500);
   press (f.workspace, GDK_KEY_space);
   g_assert_false (fidget_workspace_get_playing (f.workspace));
   position = fidget_workspace_get_position (f.workspace);
@@ -577,7 +465,7 @@ test_play_speed_loop (void)
     press (f.workspace, GDK_KEY_minus);
   g_assert_cmpfloat (fidget_workspace_get_speed (f.workspace), ==, 0.1);
   for (int i = 0; i < 10; i++)
-    press_with (f.workspace, GDK_KEY_plus, GDK_SHIFT_MASK);
+    app_test_press_with (f.workspace, GDK_KEY_plus, GDK_SHIFT_MASK);
   g_assert_cmpfloat (fidget_workspace_get_speed (f.workspace), ==, 2.0);
 
   /* l loops the selected segment (bo's F1 over 30..44, selected from the timeline). */
@@ -590,7 +478,7 @@ test_play_speed_loop (void)
     g_autoptr(GPtrArray) others = segments_of (&f, "bo");
     const char *uuid = ((FidgetSegment *) g_ptr_array_index (others, 0))->uuid;
 
-    spin_for (100);
+    app_test_spin_for (100);
     g_assert_true (fidget_timeline_get_segment_rect (timeline, uuid, &rect));
     fidget_timeline_hit_test (timeline, rect.origin.x + rect.size.width / 2, rect.origin.y + 3, &hit);
     g_assert_cmpstr (hit.uuid, ==, uuid);
@@ -680,13 +568,13 @@ test_sound_follows_play (void)
 
   /* Switched on (the preference the toolbar's button sets): play brings the sound. */
   g_settings_set_boolean (settings, "play-audio", TRUE);
-  spin ();
+  app_test_spin ();
   g_assert_true (fidget_player_get_audio_enabled (player));
   g_assert_true (fidget_player_has_audio (player));
   fidget_workspace_seek (f.workspace, 0);
   press (f.workspace, GDK_KEY_space);
   g_assert_true (fidget_player_is_playing_audio (player));
-  spin_for (200);
+  app_test_spin_for (200);
 
   /* Below half speed it goes quiet; back at 1x it plays again from where the frames are. */
   fidget_workspace_set_speed (f.workspace, 0.25);
@@ -703,7 +591,7 @@ test_sound_follows_play (void)
   press (f.workspace, GDK_KEY_space);
   g_assert_true (fidget_player_is_playing_audio (player));
   g_settings_set_boolean (settings, "play-audio", FALSE);
-  spin ();
+  app_test_spin ();
   g_assert_false (fidget_player_is_playing_audio (player));
   press (f.workspace, GDK_KEY_space);
 
@@ -731,20 +619,20 @@ test_frames_shown_are_exact (void)
 
   for (int i = 0; i < 40; i++)
     press (f.workspace, GDK_KEY_Right);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 40);
-  press_with (f.workspace, GDK_KEY_Left, GDK_SHIFT_MASK);
-  wait_settled (f.workspace);
+  app_test_press_with (f.workspace, GDK_KEY_Left, GDK_SHIFT_MASK);
+  app_test_wait_settled (f.workspace);
   g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 10);
   for (int i = 0; i < 7; i++)
     {
       press (f.workspace, GDK_KEY_Left);
-      wait_settled (f.workspace);
+      app_test_wait_settled (f.workspace);
       g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 9 - i);
       g_assert_cmpint (fidget_video_view_get_index (view), ==, 9 - i);
     }
   press (f.workspace, GDK_KEY_End);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   g_assert_cmpint (player_clip_read_index (fidget_video_view_get_frame (view)), ==, 89);
   fixture_close (&f);
 }
@@ -776,7 +664,7 @@ test_broken_video_keeps_project_usable (void)
   g_file_set_contents (copy, contents, (gssize) length / 2, &error);
   g_assert_no_error (error);
   fidget_workspace_open_video (f.workspace, f.video_id, 5);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
 
   press (f.workspace, GDK_KEY_End);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -788,7 +676,7 @@ test_broken_video_keeps_project_usable (void)
 
   /* Still usable: back before the cut, frames show and segments are made. */
   press (f.workspace, GDK_KEY_Home);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   g_assert_null (fidget_workspace_get_error (f.workspace));
   press (f.workspace, GDK_KEY_i);
   press (f.workspace, GDK_KEY_Right);
@@ -814,19 +702,19 @@ test_resumes_where_work_stopped (void)
 
   fixture_open (&f, demo_video_path (), "amara");
   fidget_workspace_seek (f.workspace, 123);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   gtk_window_close (GTK_WINDOW (f.window));
-  spin ();
+  app_test_spin ();
   g_clear_object (&f.app);
 
   /* A new start on the same project: the same video at the same frame, keys ready. */
   file = g_file_new_for_path (f.path);
-  f.app = create_application ();
+  f.app = app_test_create_application ();
   fidget_application_set_annotator (f.app, "amara");
   window = fidget_application_open_file (f.app, file, FALSE);
   gtk_window_present (GTK_WINDOW (window));
   workspace = fidget_window_get_workspace (window);
-  wait_settled (workspace);
+  app_test_wait_settled (workspace);
   g_assert_cmpstr (fidget_window_get_page_name (window), ==, "workspace");
   g_assert_cmpint (fidget_workspace_get_position (workspace), ==, 123);
   g_assert_cmpint (fidget_workspace_get_shown_frame (workspace), ==, 123);
@@ -848,10 +736,10 @@ test_inspector_edits (void)
   fixture_open (&f, demo_video_path (), "amara");
   inspector = fidget_workspace_get_inspector (f.workspace);
   fidget_workspace_seek (f.workspace, 150);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   fidget_workspace_seek (f.workspace, 160);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_o);
   press (f.workspace, GDK_KEY_f);
   press (f.workspace, GDK_KEY_3);
@@ -868,7 +756,7 @@ test_inspector_edits (void)
   gtk_editable_set_text (fidget_inspector_get_note_entry (inspector), "left hand only");
   g_signal_emit_by_name (fidget_inspector_get_note_entry (inspector), "apply");
   gtk_switch_set_active (fidget_inspector_get_flag_switch (inspector), TRUE);
-  spin ();
+  app_test_spin ();
   mine = segments_of (&f, "amara");
   s = g_ptr_array_index (mine, 0);
   g_assert_cmpint (s->end_frame, ==, 166);
@@ -878,7 +766,7 @@ test_inspector_edits (void)
 
   /* A refused value is told, and the field shows the stored one again. */
   gtk_spin_button_set_value (fidget_inspector_get_last_spin (inspector), 100);
-  spin ();
+  app_test_spin ();
   g_test_message ("%s", fidget_workspace_get_last_message (f.workspace));
   g_assert_true (g_str_has_prefix (fidget_workspace_get_last_message (f.workspace),
                                    "The change was not saved: "));
@@ -917,7 +805,7 @@ test_review_rules (void)
   /* amara cross-checks later; while bo annotates, the store refuses her segment, and the
    * workspace says so. */
   fidget_workspace_seek (f.workspace, 10);
-  wait_settled (f.workspace);
+  app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_i);
   press (f.workspace, GDK_KEY_b);
   press (f.workspace, GDK_KEY_1);
@@ -990,7 +878,7 @@ test_shortcuts_listed_work (void)
               /* Escape clears what there is to clear: give it a mark. */
               if (keyval == GDK_KEY_Escape)
                 press (f.workspace, GDK_KEY_i);
-              handled = press_with (f.workspace, keyval, mods);
+              handled = app_test_press_with (f.workspace, keyval, mods);
               if (!handled)
                 g_error ("%s is listed but does nothing", gtk_accelerator_name (keyval, mods));
               checked++;
@@ -998,8 +886,8 @@ test_shortcuts_listed_work (void)
               /* Back to where the keys work, for the next one. */
               fidget_workspace_set_playing (f.workspace, FALSE);
               gtk_popover_popdown (GTK_POPOVER (fidget_workspace_get_picker (f.workspace)));
-              spin ();
-              while (press_with (f.workspace, GDK_KEY_Escape, 0))
+              app_test_spin ();
+              while (app_test_press_with (f.workspace, GDK_KEY_Escape, 0))
                 ;
               fidget_workspace_focus (f.workspace);
             }
@@ -1017,9 +905,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  app_test_init_display ();
 
   g_test_add_func ("/workspace/mark-with-keys", test_mark_with_keys);
   g_test_add_func ("/workspace/edit-keys", test_edit_keys);
