@@ -132,6 +132,7 @@ test_sigkill (void)
   gint64 video_id;
   guint total_reported_edits = 0;
   guint kills = 0;
+  guint i;
 
   {
     g_autoptr(FidgetProject) project = fidget_project_create (path, &error);
@@ -155,7 +156,9 @@ test_sigkill (void)
     video_id = video->id;
   }
 
-  for (guint i = 0; i < N_KILLS; i++)
+  /* On a loaded machine a child may get less done before its kill: go on past N_KILLS until
+   * the children have reported N_KILLS commits in all (bounded), rather than fail. */
+  for (i = 0; (i < N_KILLS || total_reported_edits < N_KILLS) && i < 4 * N_KILLS; i++)
     {
       g_autofree char *output = NULL;
       g_auto(GStrv) lines = NULL;
@@ -232,9 +235,9 @@ test_sigkill (void)
         }
     }
 
-  g_test_message ("%u kills, %u reported edits, %u segments checked", kills,
+  g_test_message ("%u kills of %u children, %u reported edits, %u segments checked", kills, i,
                   total_reported_edits, g_hash_table_size (reported));
-  g_assert_cmpuint (kills, >=, N_KILLS * 9 / 10);
+  g_assert_cmpuint (kills, >=, i * 9 / 10);
   /* The test means nothing if the child rarely got to commit. */
   g_assert_cmpuint (total_reported_edits, >=, N_KILLS);
 }
