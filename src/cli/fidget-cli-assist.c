@@ -125,6 +125,29 @@ print_prediction (const FidgetVideo            *video,
   g_print ("(%.0f ms)\n", elapsed_ms);
 }
 
+/* What classify and prelabel both need before any work: a sane thread count and weights that
+ * exist, or where weights come from. */
+static int
+check_model_options (const char *command,
+                     const char *weights,
+                     gint64      threads)
+{
+  if (threads > 1024)
+    return fidget_cli_usage_error ("--threads is at most 1024");
+  if (weights == NULL)
+    return fidget_cli_usage_error ("%s needs --weights FILE.safetensors: %s", command,
+                                   fidget_assist_weights_help ());
+  if (!g_file_test (weights, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *display = g_filename_display_name (weights);
+
+      g_printerr ("fidget-cli: the weights “%s” do not exist. %s.\n", display,
+                  fidget_assist_weights_help ());
+      return FIDGET_CLI_REFUSED;
+    }
+  return FIDGET_CLI_OK;
+}
+
 static int
 cmd_classify (int    argc,
               char **argv)
@@ -169,19 +192,8 @@ cmd_classify (int    argc,
       !fidget_cli_parse_int64 (end_text, "--end", 1, &end) ||
       (threads_text != NULL && !fidget_cli_parse_int64 (threads_text, "--threads", 1, &threads)))
     return FIDGET_CLI_USAGE;
-  if (threads > 1024)
-    return fidget_cli_usage_error ("--threads is at most 1024");
-  if (weights == NULL)
-    return fidget_cli_usage_error ("classify needs --weights FILE.safetensors: %s",
-                                   fidget_assist_weights_help ());
-  if (!g_file_test (weights, G_FILE_TEST_EXISTS))
-    {
-      g_autofree char *display = g_filename_display_name (weights);
-
-      g_printerr ("fidget-cli: the weights “%s” do not exist. %s.\n", display,
-                  fidget_assist_weights_help ());
-      return FIDGET_CLI_REFUSED;
-    }
+  if ((status = check_model_options ("classify", weights, threads)) != FIDGET_CLI_OK)
+    return status;
 
   if (!(project = fidget_cli_open (argv[1], NULL, &status)))
     return status;
@@ -422,19 +434,8 @@ cmd_prelabel (int    argc,
       (threads_text != NULL && !fidget_cli_parse_int64 (threads_text, "--threads", 1, &threads)) ||
       !parse_shard (shard_text, &shard, &n_shards))
     return FIDGET_CLI_USAGE;
-  if (threads > 1024)
-    return fidget_cli_usage_error ("--threads is at most 1024");
-  if (weights == NULL)
-    return fidget_cli_usage_error ("prelabel needs --weights FILE.safetensors: %s",
-                                   fidget_assist_weights_help ());
-  if (!g_file_test (weights, G_FILE_TEST_EXISTS))
-    {
-      g_autofree char *display = g_filename_display_name (weights);
-
-      g_printerr ("fidget-cli: the weights “%s” do not exist. %s.\n", display,
-                  fidget_assist_weights_help ());
-      return FIDGET_CLI_REFUSED;
-    }
+  if ((status = check_model_options ("prelabel", weights, threads)) != FIDGET_CLI_OK)
+    return status;
 
   if (!(project = fidget_cli_open (argv[1], NULL, &status)))
     return status;

@@ -27,6 +27,12 @@ GQuark   fidget_media_error_quark (void);
 /* Initialises GStreamer once (thread-safe); safe to call from anywhere. */
 void     fidget_media_init        (void);
 
+/* Whether @path (shown as @display) is a readable, non-empty regular file; if not, an error
+ * that says which and why: not found, a folder, not a regular file, unreadable, empty. */
+gboolean fidget_media_check_file  (const char  *path,
+                                   const char  *display,
+                                   GError     **error);
+
 /* Progress of a long job: @fraction in [0, 1]. Called from the job's thread. */
 typedef void (*FidgetProgressFunc) (double   fraction,
                                     gpointer user_data);

@@ -1621,48 +1621,6 @@ fidget_player_get_frame_finish (FidgetPlayer  *self,
 /* Opening                                                                                     */
 
 static gboolean
-check_file (const char  *path,
-            const char  *display,
-            GError     **error)
-{
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
-        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_FOUND,
-                     "“%s” does not exist", display);
-      else
-        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                     "“%s” cannot be read: %s", display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
-                   "“%s” is not a regular file, so it cannot be a video", display);
-      return FALSE;
-    }
-  if (g_access (path, R_OK) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                   "“%s” cannot be read: %s", display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (st.st_size == 0)
-    {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
-                   "“%s” is empty, not a video", display);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 fidget_player_build (FidgetPlayer  *self,
                      GError       **error)
 {
@@ -1743,7 +1701,7 @@ fidget_player_open (const char              *path,
   self->path = g_strdup (path);
   self->display = g_filename_display_basename (path);
 
-  if (!check_file (path, self->display, error))
+  if (!fidget_media_check_file (path, self->display, error))
     return NULL;
   if (!fidget_player_build (self, error))
     return NULL;

@@ -940,54 +940,6 @@ decode_pass_clear (DecodePass *pass)
 
 /* ------------------------------------------------------------------------------------------ */
 
-static gboolean
-check_file (const char  *path,
-            const char  *display,
-            GError     **error)
-{
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
-        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_FOUND,
-                     "“%s” does not exist", display);
-      else
-        g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                     "“%s” cannot be read: %s", display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
-                   "“%s” is a folder, not a video", display);
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
-                   "“%s” is not a regular file, so it cannot be a video", display);
-      return FALSE;
-    }
-  if (g_access (path, R_OK) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                   "“%s” cannot be read: %s", display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (st.st_size == 0)
-    {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_NOT_MEDIA,
-                   "“%s” is empty, not a video", display);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 measure_variable_rate (DecodePass      *pass,
                        FidgetMediaInfo *info)
@@ -1031,7 +983,7 @@ check_iso_boxes (const char  *path,
   gboolean is_iso = FALSE, has_index = FALSE;
 
   if (stream == NULL)
-    return TRUE;  /* check_file() already said what was wrong, if anything */
+    return TRUE;  /* fidget_media_check_file() already said what was wrong, if anything */
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
   if (info == NULL)
     return TRUE;
@@ -1129,7 +1081,7 @@ fidget_probe_file (const char          *path,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  if (!check_file (path, display, error) || !check_iso_boxes (path, display, error))
+  if (!fidget_media_check_file (path, display, error) || !check_iso_boxes (path, display, error))
     return NULL;
 
   uri = gst_filename_to_uri (path, &local_error);
