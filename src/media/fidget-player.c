@@ -43,6 +43,13 @@
 #define BACKFILL_MAX           150
 #define MAX_RESEEKS            4
 
+typedef enum
+{
+  SEEK_EXACT,   /* decode from the keyframe before @keep_from, deliver from @keep_from on */
+  SEEK_EARLY,   /* the same, aiming half a period early, for a frame without a picture */
+  SEEK_CHUNK,   /* a chunk for backward steps, from no earlier than @frame's keyframe */
+} SeekKind;
+
 /* ------------------------------------------------------------------------------------------ */
 /* The frame grid                                                                              */
 
@@ -1123,10 +1130,11 @@ static gboolean
 fidget_player_seek (FidgetPlayer  *self,
                     gint64         frame,
                     gint64         keep_from,
-                    gboolean       early,
+                    SeekKind       kind,
                     GError       **error)
 {
   GstClockTime target = 0;
+  GstSeekFlags flags = GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE;
   gint64 start;
 
   frame = MAX (frame, 0);
@@ -1134,34 +1142,50 @@ fidget_player_seek (FidgetPlayer  *self,
   /* The target is the end of the window of timestamps that belong to @keep_from (its start
    * + half a period, less a nanosecond): the picture of that frame straddles it and comes
    * first, and when it is a keyframe the demuxer starts there rather than a whole group of
-   * pictures earlier. @early aims half a period before the frame instead, for a frame that
+   * pictures earlier. SEEK_EARLY aims half a period before the frame instead, for a frame that
    * has no picture of its own: then the picture before it straddles the target. */
   start = (gint64) self->origin + fidget_frame_to_ns (keep_from, self->fps_num, self->fps_den);
-  if (early)
+  if (kind == SEEK_EARLY)
     start -= (gint64) self->half_period;
   else
     start += (gint64) self->half_period - 1;
   if (keep_from > 0 && start > 0)
     target = (GstClockTime) start;
 
+  /* A chunk for backward steps starts no earlier than the keyframe before @frame: reaching
+   * further back would decode most of the group of pictures before it as well, doubling the
+   * cost of the step that misses the cache. The demuxer finds that keyframe; the pictures
+   * between it and @keep_from are decoded (those that others refer to) and dropped. */
+  if (kind == SEEK_CHUNK && frame > 0)
+    {
+      gint64 own = (gint64) self->origin + fidget_frame_to_ns (frame, self->fps_num,
+                                                               self->fps_den)
+                   + (gint64) self->half_period - 1;
+
+      flags = GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_BEFORE;
+      target = (GstClockTime) MAX (own, 0);
+    }
+
   self->cursor = NULL;
   g_clear_pointer (&self->pending, gst_sample_unref);
   self->at_eos = FALSE;
   self->seek_frame = frame;
   self->keep_from = keep_from;
-  self->seek_target = target;
-  self->seek_from_start = target == 0;
+  /* Only an accurate seek cuts the picture that straddles its target. */
+  self->seek_target = flags & GST_SEEK_FLAG_ACCURATE ? target : GST_CLOCK_TIME_NONE;
+  /* After an accurate seek to the start, the first picture stands for the frames before it
+   * too; after a keyframe seek it stands for itself. */
+  self->seek_from_start = (flags & GST_SEEK_FLAG_ACCURATE) && target == 0;
   self->stats.seeks++;
   /* Pictures that end a period before the first one wanted are only decoded for the sake of
    * others, if at all. */
   g_mutex_lock (&self->stream_lock);
-  self->skip_before = target > (GstClockTime) (2 * self->half_period)
-                      ? (gint64) (target - 2 * self->half_period) : -1;
+  self->skip_before = keep_from > 0 && start > (gint64) (2 * self->half_period)
+                      ? start - (gint64) (2 * self->half_period) : -1;
   g_mutex_unlock (&self->stream_lock);
 
-  if (!gst_element_seek (self->pipeline, 1.0, GST_FORMAT_TIME,
-                         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
-                         GST_SEEK_TYPE_SET, target, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
+  if (!gst_element_seek (self->pipeline, 1.0, GST_FORMAT_TIME, flags, GST_SEEK_TYPE_SET, target,
+                         GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
     {
       g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
                    "“%s” cannot seek to frame %" G_GINT64_FORMAT ": the demuxer refused",
@@ -1189,7 +1213,8 @@ fidget_player_sample_frame (FidgetPlayer *self,
 
   /* The decoder cuts the picture that straddles an accurate seek's target down to the
    * target, start and duration: where it began is its end less a whole period. */
-  if (previous_own < 0 && !self->seek_from_start && stream_time == self->seek_target &&
+  if (previous_own < 0 && !self->seek_from_start &&
+      GST_CLOCK_TIME_IS_VALID (self->seek_target) && stream_time == self->seek_target &&
       GST_BUFFER_DURATION_IS_VALID (buffer))
     {
       GstClockTime period = gst_util_uint64_scale (GST_SECOND, self->fps_den, self->fps_num);
@@ -1335,7 +1360,7 @@ fidget_player_read_to (FidgetPlayer  *self,
             }
           reseeks++;
           back = self->keep_from - (gint64) (reseeks - 1) * self->fps_num / self->fps_den;
-          if (!fidget_player_seek (self, index, MIN (back, index), TRUE, error))
+          if (!fidget_player_seek (self, index, MIN (back, index), SEEK_EARLY, error))
             return NULL;
           continue;
         }
@@ -1439,15 +1464,17 @@ fidget_player_fetch (FidgetPlayer  *self,
   position = self->cursor != NULL ? self->cursor->own : self->seek_frame;
   if (self->at_eos || index < position || index > position + reach)
     {
-      gint64 keep_from;
+      gint64 keep_from = index;
+      SeekKind kind = SEEK_EXACT;
 
       /* A step back from the frame shown before: keep a whole chunk that ends here, so that
        * the next steps back are cache hits. */
       if (index < previous && previous - index <= MAX (reach, 1))
-        keep_from = index - backfill + 1;
-      else
-        keep_from = index;
-      if (!fidget_player_seek (self, index, MAX (keep_from, 0), FALSE, error))
+        {
+          keep_from = index - backfill + 1;
+          kind = SEEK_CHUNK;
+        }
+      if (!fidget_player_seek (self, index, MAX (keep_from, 0), kind, error))
         return NULL;
     }
 

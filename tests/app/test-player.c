@@ -636,6 +636,42 @@ test_seek_leaves_out (void)
   assert_shows (player, 59, 59);
 }
 
+/* A step back that misses the cache decodes a chunk of frames that ends at the frame asked
+ * for, but no further back than that frame's keyframe: the group of pictures before it is
+ * only decoded when a step reaches it. */
+static void
+test_backward_chunk_stays_in_group (void)
+{
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetPlayerStats before, after;
+
+  if (!have_encoder ())
+    return;
+
+  player = fidget_player_open (index_clip (), NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* Keyframes at 0, 30 and 60. */
+  assert_shows (player, 63, 63);
+  fidget_player_clear_cache (player);
+  fidget_player_get_stats (player, &before);
+  assert_shows (player, 62, 62);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks - before.seeks, ==, 1);
+  /* 60, 61 and 62, and the few the decoder runs ahead: not the 30 pictures before 60. */
+  g_assert_cmpuint (after.pictures_decoded - before.pictures_decoded, <, 12);
+  assert_shows (player, 61, 61);
+  assert_shows (player, 60, 60);
+  fidget_player_get_stats (player, &before);
+  g_assert_cmpuint (before.seeks, ==, after.seeks);
+
+  /* The next step back fills the whole group before, exact. */
+  for (gint64 i = 59; i >= 30; i--)
+    assert_shows (player, i, i);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks - before.seeks, ==, 1);
+}
+
 /* }}} */
 
 /* {{{ Audio */
@@ -965,6 +1001,7 @@ main (int   argc,
   g_test_add_func ("/player/async", test_async);
   g_test_add_func ("/player/unreferenced-left-out", test_unreferenced_left_out);
   g_test_add_func ("/player/seek-leaves-out", test_seek_leaves_out);
+  g_test_add_func ("/player/backward-chunk-stays-in-group", test_backward_chunk_stays_in_group);
   g_test_add_func ("/player/audio/absent", test_audio_absent);
   g_test_add_func ("/player/audio/tone", test_audio_tone);
   g_test_add_func ("/player/audio/no-output", test_audio_no_output);

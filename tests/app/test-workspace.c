@@ -829,13 +829,16 @@ test_review_rules (void)
 static void
 test_shortcuts_listed_work (void)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/fidget/Fidget/gtk/help-overlay.ui");
-  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
-  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GSList) objects = NULL;
+  GObject *overlay;
   Fixture f = { 0 };
   guint checked = 0;
 
   REQUIRE_DISPLAY ();
+  builder = gtk_builder_new_from_resource ("/io/github/fidget/Fidget/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  objects = gtk_builder_get_objects (builder);
   g_assert_nonnull (overlay);
 
   fixture_open (&f, demo_video_path (), "amara");
