@@ -41,6 +41,10 @@ typedef enum
   PICK_FIX,        /* the right action for a suggestion being fixed */
 } PickMode;
 
+/* The picker's top five are asked for a segment, by its uuid, or for the range being marked,
+ * which is no segment yet. */
+#define MARKED_RANGE_KEY ":marks"
+
 struct _FidgetWorkspace
 {
   GtkWidget            parent_instance;
@@ -123,7 +127,8 @@ struct _FidgetWorkspace
   GCancellable        *scan_cancellable;   /* while scanning */
   double               scan_fraction;
   GCancellable        *classify_cancellable;
-  char                *classify_uuid;      /* the segment whose top five are shown or coming */
+  char                *classify_uuid;      /* whose top five are shown or coming: a segment's
+                                            * uuid or MARKED_RANGE_KEY */
   gint64               classify_start;
   gint64               classify_end;
   FidgetAssistModel   *classify_model;     /* compared only: the model that was asked */
@@ -159,6 +164,8 @@ static void fidget_workspace_stop_playing  (FidgetWorkspace *self);
 static const FidgetSuggestion *find_suggestion           (FidgetWorkspace *self,
                                                           const char      *uuid);
 static void                    assist_classify_selected  (FidgetWorkspace *self);
+static void                    assist_classify           (FidgetWorkspace *self,
+                                                          gboolean         opening_picker);
 static void                    assist_reload_suggestions (FidgetWorkspace *self);
 static void                    assist_open_video         (FidgetWorkspace *self);
 static void                    assist_close_video        (FidgetWorkspace *self);
@@ -540,8 +547,18 @@ create_segment (FidgetWorkspace *self,
     }
 
   remember_recent (self, code);
+  /* The top five asked for the marked range are the new segment's: keep them coming. */
+  if (g_strcmp0 (self->classify_uuid, MARKED_RANGE_KEY) == 0 &&
+      self->classify_start == segment->start_frame && self->classify_end == segment->end_frame)
+    {
+      g_free (self->classify_uuid);
+      self->classify_uuid = g_strdup (segment->uuid);
+    }
   self->mark_in = self->mark_out = -1;
   update_marks (self);
+  /* Selected before the reload, which asks the model about the selection. */
+  g_free (self->selected);
+  self->selected = g_strdup (segment->uuid);
   reload_segments (self);
   select_segment (self, segment->uuid);
   /* Translators: a segment was made: its action code, first and last frame */
@@ -771,6 +788,9 @@ set_mark (FidgetWorkspace *self,
         self->mark_out = -1;
     }
   update_marks (self);
+  /* Both ends marked: the picker's top five get going while the annotator reaches for the
+   * code or for Enter. */
+  assist_classify_selected (self);
 }
 
 static void
@@ -942,7 +962,7 @@ open_picker (FidgetWorkspace *self)
     }
   g_clear_pointer (&self->fixing, g_free);
   clear_typed (self);
-  assist_classify_selected (self);
+  assist_classify (self, TRUE);
   fidget_action_picker_present (self->picker);
 }
 
@@ -2228,7 +2248,7 @@ cancel_scan (FidgetWorkspace *self)
 }
 
 /* }}} */
-/* {{{ The picker's top five for the selected segment */
+/* {{{ The picker's top five for the segment at hand */
 
 static void
 on_classified (GObject      *source,
@@ -2280,19 +2300,55 @@ on_classified (GObject      *source,
   fidget_action_picker_set_suggestions (self->picker, codes, probabilities);
 }
 
-/* Asked again whenever the selection or its frames change; the question before is cancelled,
- * so the worker never spends time on a segment nobody looks at any more. */
-static void
-assist_classify_selected (FidgetWorkspace *self)
+/* What the picker's top five are about: the range being marked while a segment is made
+ * (the picker would create it), else the selected segment. The marked range is asked about
+ * once its end is marked, or with the frame shown as its end when the picker opens: asking
+ * at every step after I would only burn the cores the stepping needs. */
+static gboolean
+classify_target (FidgetWorkspace  *self,
+                 gboolean          opening_picker,
+                 const char      **key,
+                 gint64           *start,
+                 gint64           *end,
+                 gboolean         *waiting)
 {
-  const FidgetSegment *segment = find_segment (self, self->selected);
-  const FidgetSuggestion *suggestion = find_suggestion (self, self->selected);
-  g_autofree char *path = NULL;
+  const FidgetSegment *segment;
 
-  if (segment != NULL && self->classify_uuid != NULL &&
-      g_str_equal (self->classify_uuid, segment->uuid) &&
-      self->classify_start == segment->start_frame && self->classify_end == segment->end_frame &&
-      self->classify_model == self->model)
+  *waiting = FALSE;
+  if (self->mark_in >= 0)
+    {
+      gint64 out = self->mark_out >= 0 ? self->mark_out : self->position;
+
+      *key = MARKED_RANGE_KEY;
+      *start = MIN (self->mark_in, out);
+      *end = MAX (self->mark_in, out) + 1;
+      *waiting = self->mark_out < 0 && !opening_picker;
+      return TRUE;
+    }
+  segment = find_segment (self, self->selected);
+  if (segment == NULL)
+    return FALSE;
+  *key = segment->uuid;
+  *start = segment->start_frame;
+  *end = segment->end_frame;
+  return TRUE;
+}
+
+/* Asked again whenever the selection, the marks or the frames change; the question before is
+ * cancelled, so the worker never spends time on a segment nobody looks at any more. */
+static void
+assist_classify (FidgetWorkspace *self,
+                 gboolean         opening_picker)
+{
+  const FidgetSuggestion *suggestion = NULL;
+  const char *key = NULL;
+  gint64 start = 0, end = 0;
+  gboolean have_target, waiting = FALSE;
+
+  have_target = classify_target (self, opening_picker, &key, &start, &end, &waiting);
+  if (have_target && !waiting && self->classify_uuid != NULL &&
+      g_str_equal (self->classify_uuid, key) && self->classify_start == start &&
+      self->classify_end == end && self->classify_model == self->model)
     return;   /* the answer shown (or coming) is still the right one */
 
   if (self->classify_cancellable != NULL)
@@ -2302,12 +2358,14 @@ assist_classify_selected (FidgetWorkspace *self)
   self->classify_model = NULL;
   fidget_action_picker_set_suggestions (self->picker, NULL, NULL);
 
+  if (!have_target)
+    suggestion = find_suggestion (self, self->selected);
   if (suggestion != NULL)
     {
       picker_show_scores (self, suggestion->scores_json);
       return;
     }
-  if (segment == NULL || self->video == NULL)
+  if (!have_target || self->video == NULL || self->player == NULL)
     {
       fidget_action_picker_set_suggestions_note (self->picker,
                                                  _("Select a segment to see the model's top "
@@ -2323,20 +2381,32 @@ assist_classify_selected (FidgetWorkspace *self)
                           "five here."));
       return;
     }
+  if (waiting)
+    {
+      fidget_action_picker_set_suggestions_note (self->picker,
+                                                 _("Mark the end with O to see the model's "
+                                                   "top five for it."));
+      return;
+    }
 
   fidget_action_picker_set_suggestions_note (self->picker, _("Asking the model…"));
-  self->classify_uuid = g_strdup (segment->uuid);
-  self->classify_start = segment->start_frame;
-  self->classify_end = segment->end_frame;
+  self->classify_uuid = g_strdup (key);
+  self->classify_start = start;
+  self->classify_end = end;
   self->classify_model = self->model;
   self->classify_cancellable = g_cancellable_new ();
   self->classify_started_us = g_get_monotonic_time ();
   self->classify_started++;
-  path = fidget_project_resolve_video_path (self->project, self->video);
-  fidget_assist_classify_async (self->model, path, self->video->fps_num, self->video->fps_den,
-                                segment->start_frame, segment->end_frame,
-                                self->classify_cancellable, on_classified,
-                                pending_new (self, self->classify_cancellable));
+  /* The player usually holds the frames already: the annotator has just looked at them. */
+  fidget_assist_classify_player_async (self->model, self->player, start, end,
+                                       self->classify_cancellable, on_classified,
+                                       pending_new (self, self->classify_cancellable));
+}
+
+static void
+assist_classify_selected (FidgetWorkspace *self)
+{
+  assist_classify (self, FALSE);
 }
 
 /* }}} */
@@ -2644,6 +2714,7 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
         {
           self->mark_in = self->mark_out = -1;
           update_marks (self);
+          assist_classify_selected (self);
         }
       else if (self->selected != NULL)
         select_segment (self, NULL);

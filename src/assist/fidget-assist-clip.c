@@ -155,6 +155,13 @@ fidget_assist_preprocess_picture (const guint8 *rgb,
 
 typedef struct
 {
+  GstVideoInfo       info;
+  gboolean           have_info;
+  GstVideoConverter *converter;
+} RgbConverter;
+
+typedef struct
+{
   const char   *display;
   GstElement   *pipeline;
   GstElement   *sink;
@@ -165,9 +172,7 @@ typedef struct
   GstClockTime  origin;        /* stream time of frame 0 */
   GstClockTime  seek_target;   /* samples of earlier segments are stale */
   gint64        last_own;      /* frame of the previous picture, -1 after a seek */
-  GstVideoInfo  info;
-  gboolean      have_info;
-  GstVideoConverter *converter;
+  RgbConverter  rgb;
 
   /* Leaving out pictures nobody needs (see on_picture_input()). The wanted frames and the
    * origin are set before skipping is turned on, and only read afterwards. */
@@ -354,11 +359,14 @@ reader_seek (Reader  *reader,
 }
 
 /* Converts @sample to packed RGB into @out (width * 3 bytes a row). */
+/* Converts a decoded picture to packed RGB at @out (width * 3 bytes a row), the same way
+ * whoever decoded it: one converter, kept while the pictures keep their format. */
 static gboolean
-reader_convert (Reader    *reader,
-                GstSample *sample,
-                guint8    *out,
-                GError   **error)
+rgb_converter_run (RgbConverter *self,
+                   GstSample    *sample,
+                   guint8       *out,
+                   const char   *display,
+                   GError      **error)
 {
   GstBuffer *buffer = gst_sample_get_buffer (sample);
   GstCaps *caps = gst_sample_get_caps (sample);
@@ -366,27 +374,25 @@ reader_convert (Reader    *reader,
   GstVideoFrame in_frame, out_frame;
   g_autoptr(GstBuffer) out_buffer = NULL;
 
-  if (caps == NULL || !gst_video_info_from_caps (&info, caps))
+  if (caps == NULL || buffer == NULL || !gst_video_info_from_caps (&info, caps))
     {
       g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
                    "“%s” cannot be decoded: its decoder gave pictures of no known format",
-                   reader->display);
+                   display);
       return FALSE;
     }
-  if (!reader->have_info || !gst_video_info_is_equal (&info, &reader->info))
+  if (!self->have_info || !gst_video_info_is_equal (&info, &self->info))
     {
-      if (reader->have_info &&
-          (info.width != reader->info.width || info.height != reader->info.height))
+      if (self->have_info && (info.width != self->info.width || info.height != self->info.height))
         {
           g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
                        "“%s” changes its picture size within the stream (%dx%d, then %dx%d)",
-                       reader->display, reader->info.width, reader->info.height, info.width,
-                       info.height);
+                       display, self->info.width, self->info.height, info.width, info.height);
           return FALSE;
         }
-      g_clear_pointer (&reader->converter, gst_video_converter_free);
-      reader->info = info;
-      reader->have_info = TRUE;
+      g_clear_pointer (&self->converter, gst_video_converter_free);
+      self->info = info;
+      self->have_info = TRUE;
     }
   gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_RGB, info.width, info.height);
   /* The converter changes the format only: the timing and pixel shape stay the input's. */
@@ -398,8 +404,8 @@ reader_convert (Reader    *reader,
   /* The output is packed: rows of width * 3 bytes, whatever alignment the default has. */
   GST_VIDEO_INFO_PLANE_STRIDE (&out_info, 0) = info.width * 3;
   GST_VIDEO_INFO_SIZE (&out_info) = (gsize) info.width * 3 * info.height;
-  if (reader->converter == NULL)
-    reader->converter =
+  if (self->converter == NULL)
+    self->converter =
       gst_video_converter_new (&info, &out_info,
                                gst_structure_new ("options",
                                                   GST_VIDEO_CONVERTER_OPT_THREADS, G_TYPE_UINT,
@@ -413,20 +419,27 @@ reader_convert (Reader    *reader,
   if (!gst_video_frame_map (&in_frame, &info, buffer, GST_MAP_READ))
     {
       g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
-                   "“%s” cannot be decoded: a picture cannot be read", reader->display);
+                   "“%s” cannot be decoded: a picture cannot be read", display);
       return FALSE;
     }
   if (!gst_video_frame_map (&out_frame, &out_info, out_buffer, GST_MAP_WRITE))
     {
       gst_video_frame_unmap (&in_frame);
       g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                   "“%s”: a picture cannot be converted to RGB", reader->display);
+                   "“%s”: a picture cannot be converted to RGB", display);
       return FALSE;
     }
-  gst_video_converter_frame (reader->converter, &in_frame, &out_frame);
+  gst_video_converter_frame (self->converter, &in_frame, &out_frame);
   gst_video_frame_unmap (&out_frame);
   gst_video_frame_unmap (&in_frame);
   return TRUE;
+}
+
+static void
+rgb_converter_clear (RgbConverter *self)
+{
+  g_clear_pointer (&self->converter, gst_video_converter_free);
+  self->have_info = FALSE;
 }
 
 /* The frame a picture timestamped @stream_time belongs to: reader_own_frame()'s rule. */
@@ -515,7 +528,7 @@ reader_clear (Reader *reader)
 {
   if (reader->pipeline != NULL)
     gst_element_set_state (reader->pipeline, GST_STATE_NULL);
-  g_clear_pointer (&reader->converter, gst_video_converter_free);
+  rgb_converter_clear (&reader->rgb);
   g_clear_object (&reader->bus);
   g_clear_object (&reader->sink);
   g_clear_object (&reader->pipeline);
@@ -654,7 +667,8 @@ reader_store (Reader   *reader,
 
   if (k > 0 && wanted[k].sample == wanted[k - 1].sample)
     memcpy (*pictures + picture_bytes * k, *pictures + picture_bytes * (k - 1), picture_bytes);
-  else if (!reader_convert (reader, wanted[k].sample, *pictures + picture_bytes * k, error))
+  else if (!rgb_converter_run (&reader->rgb, wanted[k].sample, *pictures + picture_bytes * k,
+                               reader->display, error))
     return FALSE;
   if (k > 0)
     g_clear_pointer (&wanted[k - 1].sample, gst_sample_unref);
@@ -865,6 +879,51 @@ fidget_assist_decode_frames (const char    *path,
 }
 
 /* }}} */
+
+float *
+fidget_assist_prepare_clip_from_pictures (GstSample  **pictures,
+                                          const char  *display,
+                                          GError     **error)
+{
+  RgbConverter rgb = { 0 };
+  g_autofree guint8 *picture = NULL;
+  g_autofree float *clip = NULL;
+  const gsize frame_floats = FIDGET_ASSIST_CLIP_FLOATS / FIDGET_MANET_FRAMES;
+  gsize picture_bytes = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (pictures != NULL && display != NULL, NULL);
+  for (int i = 0; i < FIDGET_MANET_FRAMES; i++)
+    g_return_val_if_fail (GST_IS_SAMPLE (pictures[i]), NULL);
+
+  clip = g_new (float, FIDGET_ASSIST_CLIP_FLOATS);
+  for (int i = 0; i < FIDGET_MANET_FRAMES && ok; i++)
+    {
+      GstVideoInfo info;
+
+      if (gst_sample_get_caps (pictures[i]) == NULL ||
+          !gst_video_info_from_caps (&info, gst_sample_get_caps (pictures[i])))
+        {
+          g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                       "“%s” cannot be decoded: its decoder gave pictures of no known format",
+                       display);
+          ok = FALSE;
+          break;
+        }
+      if (picture == NULL)
+        {
+          picture_bytes = (gsize) info.width * 3 * info.height;
+          picture = g_malloc (picture_bytes);
+        }
+      /* rgb_converter_run() refuses a change of size, so the buffer stays big enough. */
+      ok = rgb_converter_run (&rgb, pictures[i], picture, display, error);
+      if (ok)
+        fidget_assist_preprocess_picture (picture, info.width, info.height, info.width * 3,
+                                          clip + frame_floats * i);
+    }
+  rgb_converter_clear (&rgb);
+  return ok ? g_steal_pointer (&clip) : NULL;
+}
 
 float *
 fidget_assist_prepare_clip (const char    *path,

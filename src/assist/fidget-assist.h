@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gst/gst.h>
 
 #include "fidget-manet.h"
 #include "fidget-media-init.h"
@@ -71,6 +72,14 @@ float    *fidget_assist_prepare_clip       (const char    *path,
                                             gint64         end,
                                             GCancellable  *cancellable,
                                             GError       **error);
+
+/* The same input from the FIDGET_MANET_FRAMES pictures that the sampled frames show, already
+ * decoded (as the decoder gave them, e.g. by fidget_player_peek_picture()): converted and
+ * pre-processed as fidget_assist_prepare_clip() does, so the same pictures give the same
+ * floats. @display names the video in errors. */
+float    *fidget_assist_prepare_clip_from_pictures (GstSample  **pictures,
+                                                    const char  *display,
+                                                    GError     **error);
 
 #define FIDGET_ASSIST_TOP_K 5
 

@@ -221,6 +221,7 @@ fidget_assist_model_predict (FidgetAssistModel  *self,
 typedef struct
 {
   FidgetAssistModel *model;
+  FidgetPlayer      *player;    /* pictures it holds are not decoded again; or NULL */
   char              *path;
   int                fps_num;
   int                fps_den;
@@ -234,8 +235,35 @@ classify_data_free (gpointer data)
   ClassifyData *classify = data;
 
   g_clear_pointer (&classify->model, fidget_assist_model_unref);
+  g_clear_object (&classify->player);
   g_free (classify->path);
   g_free (classify);
+}
+
+/* The clip from the player's cache when it holds all the frames MANet sees: the annotator
+ * has usually just stepped through the segment, and decoding it again from its keyframe
+ * would cost more than the rest of the answer. NULL when a picture is missing. */
+static float *
+clip_from_player (FidgetPlayer *player,
+                  gint64        start,
+                  gint64        end,
+                  GError      **error)
+{
+  gint64 frames[FIDGET_MANET_FRAMES];
+  GstSample *pictures[FIDGET_MANET_FRAMES] = { NULL, };
+  g_autofree char *display = g_filename_display_name (fidget_player_get_path (player));
+  float *clip = NULL;
+  int have = 0;
+
+  fidget_assist_sample_frames (start, end, FIDGET_MANET_FRAMES, frames);
+  while (have < FIDGET_MANET_FRAMES &&
+         (pictures[have] = fidget_player_peek_picture (player, frames[have])) != NULL)
+    have++;
+  if (have == FIDGET_MANET_FRAMES)
+    clip = fidget_assist_prepare_clip_from_pictures (pictures, display, error);
+  for (int i = 0; i < have; i++)
+    gst_sample_unref (pictures[i]);
+  return clip;
 }
 
 static void
@@ -249,8 +277,11 @@ classify_thread (GTask        *task,
   FidgetAssistPrediction *prediction;
   GError *error = NULL;
 
-  clip = fidget_assist_prepare_clip (classify->path, classify->fps_num, classify->fps_den,
-                                     classify->start, classify->end, cancellable, &error);
+  if (classify->player != NULL)
+    clip = clip_from_player (classify->player, classify->start, classify->end, &error);
+  if (clip == NULL && error == NULL)
+    clip = fidget_assist_prepare_clip (classify->path, classify->fps_num, classify->fps_den,
+                                       classify->start, classify->end, cancellable, &error);
   if (clip == NULL)
     {
       g_task_return_error (task, error);
@@ -286,6 +317,34 @@ fidget_assist_classify_async (FidgetAssistModel   *model,
   classify->fps_den = fps_den;
   classify->start = start;
   classify->end = end;
+  g_task_set_source_tag (task, fidget_assist_classify_async);
+  g_task_set_task_data (task, classify, classify_data_free);
+  g_task_run_in_thread (task, classify_thread);
+}
+
+void
+fidget_assist_classify_player_async (FidgetAssistModel   *model,
+                                     FidgetPlayer        *player,
+                                     gint64               start,
+                                     gint64               end,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ClassifyData *classify;
+
+  g_return_if_fail (model != NULL && FIDGET_IS_PLAYER (player));
+
+  classify = g_new0 (ClassifyData, 1);
+  classify->model = fidget_assist_model_ref (model);
+  classify->player = g_object_ref (player);
+  classify->path = g_strdup (fidget_player_get_path (player));
+  classify->fps_num = fidget_player_get_fps_num (player);
+  classify->fps_den = fidget_player_get_fps_den (player);
+  classify->start = start;
+  classify->end = end;
+  /* The same source tag: fidget_assist_classify_finish() takes both. */
   g_task_set_source_tag (task, fidget_assist_classify_async);
   g_task_set_task_data (task, classify, classify_data_free);
   g_task_run_in_thread (task, classify_thread);

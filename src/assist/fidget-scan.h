@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "fidget-assist.h"
+#include "fidget-player.h"
 #include "fidget-project.h"
 #include "fidget-suggestions.h"
 
@@ -69,6 +70,16 @@ void               fidget_assist_classify_async     (FidgetAssistModel    *model
                                                      const char           *path,
                                                      int                   fps_num,
                                                      int                   fps_den,
+                                                     gint64                start,
+                                                     gint64                end,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* The same for a video open in @player, whose frame grid it follows: when the player's cache
+ * holds the pictures MANet sees (the frames were just shown), nothing is decoded again. */
+void               fidget_assist_classify_player_async
+                                                    (FidgetAssistModel    *model,
+                                                     FidgetPlayer         *player,
                                                      gint64                start,
                                                      gint64                end,
                                                      GCancellable         *cancellable,

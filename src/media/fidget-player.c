@@ -291,6 +291,7 @@ struct _FidgetPlayer
   gboolean            have_video;
   gboolean            no_more_pads;
   gboolean            has_audio_stream;
+  gboolean            decodes_i420;   /* the decoder's own pictures are I420: cached as they came */
 
   /* Reading position: the last picture pulled since the last seek. */
   CacheEntry         *cursor;
@@ -614,6 +615,8 @@ on_pad_added (GstElement *decodebin,
   if (g_str_equal (name, "video/x-raw") && !self->have_video)
     {
       self->have_video = TRUE;
+      self->decodes_i420 = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
+                                                                "format"), "I420") == 0;
       take = TRUE;
     }
   else if (g_str_has_prefix (name, "video/") && !g_str_equal (name, "video/x-raw") &&
@@ -1906,6 +1909,35 @@ fidget_player_clear_cache (FidgetPlayer *self)
         fidget_player_cache_remove (self, entry);
     }
   g_mutex_unlock (&self->lock);
+}
+
+GstSample *
+fidget_player_peek_picture (FidgetPlayer *self,
+                            gint64        index)
+{
+  CacheEntry *entry = NULL;
+  GstSample *sample = NULL;
+  gboolean as_decoded;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
+
+  g_mutex_lock (&self->stream_lock);
+  as_decoded = self->decodes_i420;
+  g_mutex_unlock (&self->stream_lock);
+
+  g_mutex_lock (&self->lock);
+  self->stats.peeks++;
+  /* Pictures the player converted on their way in are not the decoder's own: others would
+   * convert them differently. */
+  if (as_decoded && index >= 0 && index < self->frame_count)
+    entry = fidget_player_cache_lookup (self, index);
+  if (entry != NULL)
+    {
+      self->stats.peek_hits++;
+      sample = gst_sample_new (entry->buffer, entry->caps, NULL, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+  return sample;
 }
 
 void

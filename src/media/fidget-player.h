@@ -73,6 +73,8 @@ typedef struct
   guint64 conversions;        /* pictures converted to BGRA */
   gsize   cache_bytes;
   guint   cache_pictures;
+  guint64 peeks;              /* fidget_player_peek_picture() calls */
+  guint64 peek_hits;          /* ... that found the picture in the cache */
 } FidgetPlayerStats;
 
 #define FIDGET_TYPE_PLAYER (fidget_player_get_type ())
@@ -127,6 +129,11 @@ gsize         fidget_player_get_cache_budget   (FidgetPlayer            *self);
 void          fidget_player_clear_cache        (FidgetPlayer            *self);
 void          fidget_player_get_stats          (FidgetPlayer            *self,
                                                 FidgetPlayerStats       *stats);
+/* The picture frame @index shows, exactly as the decoder gave it (I420, with its caps), when
+ * the cache holds it; NULL otherwise, and when the player had to convert the decoder's
+ * pictures. Never decodes: waits only for a request in progress. Any thread. */
+GstSample    *fidget_player_peek_picture       (FidgetPlayer            *self,
+                                                gint64                   index);
 
 /* Playback timing: the frame due @elapsed_us after frame @start_frame began to play at
  * @speed (0.1 to 2.0), wrapping inside [@loop_start, @loop_end) when @loop_end > @loop_start.

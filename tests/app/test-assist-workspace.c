@@ -516,6 +516,62 @@ test_picker_top5 (void)
   fixture_close (&f);
 }
 
+/* I, a few steps, O: the picker's top five for the marked range get going at once, from the
+ * pictures the player has just shown, and typing the code keeps them for the new segment. */
+static void
+test_picker_top5_for_marks (void)
+{
+  Fixture f = { 0 };
+  FidgetPlayerStats before, after;
+  guint started = 0, cancelled = 0, completed = 0, started_before;
+  double ms = 0.0;
+  gint64 in = -1, out = -1;
+  g_autoptr(GPtrArray) mine = NULL;
+  const FidgetSegment *made;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, TRUE);
+  wait_until (f.workspace, model_ready, "the model");
+  press (f.workspace, GDK_KEY_i);
+  for (int i = 0; i < 24; i++)
+    {
+      press (f.workspace, GDK_KEY_Right);
+      wait_until (f.workspace, settled, "the next frame");
+    }
+  /* Only the start marked: nothing asked yet. */
+  fidget_workspace_get_classify_stats (f.workspace, &started_before, NULL, NULL, NULL);
+  fidget_player_get_stats (fidget_workspace_get_player (f.workspace), &before);
+  press (f.workspace, GDK_KEY_o);
+  fidget_workspace_get_marks (f.workspace, &in, &out);
+  g_assert_cmpint (out - in, ==, 24);
+  wait_until (f.workspace, classified, "the marked range's top five");
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, ":marks");
+  fidget_workspace_get_classify_stats (f.workspace, &started, &cancelled, &completed, &ms);
+  g_assert_cmpuint (started, ==, started_before + 1);
+  fidget_player_get_stats (fidget_workspace_get_player (f.workspace), &after);
+  g_assert_cmpuint (after.peek_hits - before.peek_hits, ==, 8);
+  g_assert_cmpuint (after.pictures_decoded, ==, before.pictures_decoded);
+  g_assert_cmpuint (g_strv_length ((GStrv) fidget_action_picker_get_suggested_codes (
+                      fidget_workspace_get_picker (f.workspace))), ==, 5);
+  g_test_message ("marked range to top five, from the player's pictures: %.0f ms", ms);
+
+  /* The code makes the segment, which keeps its answer: nothing is asked again. */
+  press (f.workspace, GDK_KEY_b);
+  press (f.workspace, GDK_KEY_1);
+  app_test_spin ();
+  mine = stored_segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 1);
+  made = g_ptr_array_index (mine, 0);
+  g_assert_cmpint (made->start_frame, ==, in);
+  g_assert_cmpint (made->end_frame, ==, out + 1);
+  g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, made->uuid);
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, made->uuid);
+  fidget_workspace_get_classify_stats (f.workspace, &started, NULL, NULL, NULL);
+  g_assert_cmpuint (started, ==, started_before + 1);
+  fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +589,7 @@ main (int   argc,
   g_test_add_func ("/assist-workspace/no-weights", test_no_weights);
   g_test_add_func ("/assist-workspace/scan-and-decide", test_scan_and_decide);
   g_test_add_func ("/assist-workspace/picker-top5", test_picker_top5);
+  g_test_add_func ("/assist-workspace/picker-top5-for-marks", test_picker_top5_for_marks);
 
   return g_test_run ();
 }

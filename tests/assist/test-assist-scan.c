@@ -354,6 +354,93 @@ on_scanned (GObject      *source,
 }
 
 static void
+on_classified (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static FidgetAssistPrediction *
+wait_classified (GAsyncResult **slot)
+{
+  g_autoptr(GError) error = NULL;
+  FidgetAssistPrediction *prediction;
+
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  prediction = fidget_assist_classify_finish (*slot, &error);
+  g_assert_no_error (error);
+  g_clear_object (slot);
+  return prediction;
+}
+
+static void
+assert_same_logits (const FidgetAssistPrediction *a,
+                    const FidgetAssistPrediction *b)
+{
+  g_assert_cmpint (a->n_classes, ==, b->n_classes);
+  for (int i = 0; i < a->n_classes; i++)
+    if (a->logits[i] != b->logits[i])
+      g_error ("Logit %d: %.9g from the player's pictures, %.9g decoded afresh", i,
+               a->logits[i], b->logits[i]);
+}
+
+/* The frames an annotator has just stepped through are classified from the player's cache,
+ * with exactly the result of decoding them afresh; without them in the cache, the video is
+ * decoded as usual. */
+static void
+test_classify_from_player (void)
+{
+  g_autoptr(FidgetAssistModel) model = NULL;
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(FidgetAssistPrediction) cached = NULL;
+  g_autoptr(FidgetAssistPrediction) fresh = NULL;
+  g_autoptr(FidgetAssistPrediction) uncached = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetPlayerGrid grid = { 0 };
+  FidgetPlayerStats before, after;
+  const gint64 start = 47, end = 101;
+
+  ensure_video ();
+  model = load_model ();
+  grid.fps_num = video->fps_num;
+  grid.fps_den = video->fps_den;
+  grid.frame_count = video->frame_count;
+  player = fidget_player_open (video_path, &grid, NULL, &error);
+  g_assert_no_error (error);
+  for (gint64 i = start; i < end; i++)
+    {
+      g_autoptr(FidgetFrame) frame = fidget_player_get_frame (player, i, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+
+  fidget_player_get_stats (player, &before);
+  fidget_assist_classify_player_async (model, player, start, end, NULL, on_classified, &result);
+  cached = wait_classified (&result);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.peek_hits - before.peek_hits, ==, FIDGET_MANET_FRAMES);
+  g_assert_cmpuint (after.pictures_decoded, ==, before.pictures_decoded);
+
+  fidget_assist_classify_async (model, video_path, video->fps_num, video->fps_den, start, end,
+                                NULL, on_classified, &result);
+  fresh = wait_classified (&result);
+  assert_same_logits (cached, fresh);
+
+  /* Nothing cached: the first look misses, and the segment is decoded. */
+  fidget_player_clear_cache (player);
+  fidget_player_get_stats (player, &before);
+  fidget_assist_classify_player_async (model, player, start, end, NULL, on_classified, &result);
+  uncached = wait_classified (&result);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.peek_hits, ==, before.peek_hits);
+  g_assert_cmpuint (after.peeks - before.peeks, ==, 1);
+  assert_same_logits (uncached, fresh);
+}
+
+static void
 test_scan_async (void)
 {
   g_autoptr(FidgetProject) project = NULL;
@@ -487,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/scan/async", test_scan_async);
   g_test_add_func ("/scan/cancel", test_scan_cancel);
   g_test_add_func ("/scan/model-errors", test_model_errors);
+  g_test_add_func ("/scan/classify-from-player", test_classify_from_player);
 
   return g_test_run ();
 }
