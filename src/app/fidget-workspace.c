@@ -137,6 +137,9 @@ struct _FidgetWorkspace
   guint                classify_cancelled;
   guint                classify_completed;
   double               classify_ms;        /* selection to top five, the last time */
+  GHashTable          *answers;            /* "start:end" -> top five (scores JSON) of
+                                            * @answers_model for the open video */
+  FidgetAssistModel   *answers_model;      /* compared only */
   char                *fixing;             /* the suggestion a fix picks an action for */
   GtkWidget           *assist_bar;
   GtkLabel            *assist_label;
@@ -164,6 +167,7 @@ static void fidget_workspace_stop_playing  (FidgetWorkspace *self);
 static const FidgetSuggestion *find_suggestion           (FidgetWorkspace *self,
                                                           const char      *uuid);
 static void                    assist_classify_selected  (FidgetWorkspace *self);
+static void                    forget_answers            (FidgetWorkspace *self);
 static void                    assist_classify           (FidgetWorkspace *self,
                                                           gboolean         opening_picker);
 static void                    assist_reload_suggestions (FidgetWorkspace *self);
@@ -1729,6 +1733,8 @@ assist_load_model (FidgetWorkspace *self)
   if (self->classify_cancellable != NULL)
     g_cancellable_cancel (self->classify_cancellable);
   g_clear_pointer (&self->model, fidget_assist_model_unref);
+  /* A new model could come to live where the old one was: compare nothing with it. */
+  forget_answers (self);
   g_clear_pointer (&self->model_error, g_free);
   g_free (self->model_weights);
   self->model_weights = g_steal_pointer (&weights);
@@ -2250,6 +2256,50 @@ cancel_scan (FidgetWorkspace *self)
 /* }}} */
 /* {{{ The picker's top five for the segment at hand */
 
+/* Answers are kept for going back to a segment: at most this many, for one video and model. */
+#define MAX_ANSWERS 64
+
+static char *
+answer_key (gint64 start,
+            gint64 end)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, start, end);
+}
+
+static const char *
+lookup_answer (FidgetWorkspace *self,
+               gint64           start,
+               gint64           end)
+{
+  g_autofree char *key = NULL;
+
+  if (self->answers == NULL || self->answers_model != self->model)
+    return NULL;
+  key = answer_key (start, end);
+  return g_hash_table_lookup (self->answers, key);
+}
+
+static void
+remember_answer (FidgetWorkspace *self,
+                 gint64           start,
+                 gint64           end,
+                 char            *scores_json)
+{
+  if (self->answers == NULL)
+    self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (self->answers_model != self->model || g_hash_table_size (self->answers) >= MAX_ANSWERS)
+    g_hash_table_remove_all (self->answers);
+  self->answers_model = self->model;
+  g_hash_table_replace (self->answers, answer_key (start, end), scores_json);
+}
+
+static void
+forget_answers (FidgetWorkspace *self)
+{
+  g_clear_pointer (&self->answers, g_hash_table_unref);
+  self->answers_model = NULL;
+}
+
 static void
 on_classified (GObject      *source,
                GAsyncResult *result,
@@ -2286,6 +2336,8 @@ on_classified (GObject      *source,
   self->classify_completed++;
   self->classify_ms = (g_get_monotonic_time () - self->classify_started_us) / 1000.0;
   taxonomy = fidget_project_get_taxonomy (self->project);
+  remember_answer (self, self->classify_start, self->classify_end,
+                   fidget_assist_scores_json (taxonomy, prediction));
   for (int k = 0; k < FIDGET_ASSIST_TOP_K && prediction->top[k] >= 0; k++)
     {
       const FidgetAction *action =
@@ -2342,6 +2394,7 @@ assist_classify (FidgetWorkspace *self,
 {
   const FidgetSuggestion *suggestion = NULL;
   const char *key = NULL;
+  const char *answer;
   gint64 start = 0, end = 0;
   gboolean have_target, waiting = FALSE;
 
@@ -2389,11 +2442,19 @@ assist_classify (FidgetWorkspace *self,
       return;
     }
 
-  fidget_action_picker_set_suggestions_note (self->picker, _("Asking the model…"));
   self->classify_uuid = g_strdup (key);
   self->classify_start = start;
   self->classify_end = end;
   self->classify_model = self->model;
+  /* Back to a segment asked about before: its frames gave this answer already. */
+  answer = lookup_answer (self, start, end);
+  if (answer != NULL)
+    {
+      picker_show_scores (self, answer);
+      return;
+    }
+
+  fidget_action_picker_set_suggestions_note (self->picker, _("Asking the model…"));
   self->classify_cancellable = g_cancellable_new ();
   self->classify_started_us = g_get_monotonic_time ();
   self->classify_started++;
@@ -2432,6 +2493,7 @@ assist_close_video (FidgetWorkspace *self)
       g_clear_object (jobs[i]);
     }
   g_clear_pointer (&self->classify_uuid, g_free);
+  forget_answers (self);
   g_clear_pointer (&self->fixing, g_free);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
   fidget_timeline_set_suggestions (self->timeline, NULL);
@@ -3177,6 +3239,7 @@ fidget_workspace_finalize (GObject *object)
   g_clear_pointer (&self->model_weights, g_free);
   g_clear_pointer (&self->model_error, g_free);
   g_clear_pointer (&self->classify_uuid, g_free);
+  g_clear_pointer (&self->answers, g_hash_table_unref);
   g_clear_pointer (&self->fixing, g_free);
   g_string_free (self->typed, TRUE);
 

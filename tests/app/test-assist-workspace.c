@@ -510,6 +510,14 @@ test_picker_top5 (void)
   g_assert_cmpuint (started, ==, 3);
   g_assert_cmpuint (completed, ==, 2);
 
+  /* Back to one answered before: the answer is there at once, nothing is asked. */
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), b);
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, b);
+  g_assert_nonnull (fidget_action_picker_get_suggested_codes (picker));
+  fidget_workspace_get_classify_stats (f.workspace, &started, &cancelled, &completed, &ms);
+  g_assert_cmpuint (started, ==, 3);
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), a);
+
   gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_parent (GTK_WIDGET (picker))));
   app_test_spin ();
   save_shot (GTK_WIDGET (picker), "assist-picker-top5.png");
