@@ -294,6 +294,34 @@ classify_thread (GTask        *task,
     g_task_return_pointer (task, prediction, (GDestroyNotify) fidget_assist_prediction_free);
 }
 
+static void
+classify_start (FidgetAssistModel   *model,
+                FidgetPlayer        *player,
+                const char          *path,
+                int                  fps_num,
+                int                  fps_den,
+                gint64               start,
+                gint64               end,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ClassifyData *classify = g_new0 (ClassifyData, 1);
+
+  classify->model = fidget_assist_model_ref (model);
+  classify->player = player != NULL ? g_object_ref (player) : NULL;
+  classify->path = g_strdup (path);
+  classify->fps_num = fps_num;
+  classify->fps_den = fps_den;
+  classify->start = start;
+  classify->end = end;
+  /* One source tag for both ways in: fidget_assist_classify_finish() takes either. */
+  g_task_set_source_tag (task, fidget_assist_classify_async);
+  g_task_set_task_data (task, classify, classify_data_free);
+  g_task_run_in_thread (task, classify_thread);
+}
+
 void
 fidget_assist_classify_async (FidgetAssistModel   *model,
                               const char          *path,
@@ -305,21 +333,10 @@ fidget_assist_classify_async (FidgetAssistModel   *model,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ClassifyData *classify;
-
   g_return_if_fail (model != NULL && path != NULL && fps_num > 0 && fps_den > 0);
 
-  classify = g_new0 (ClassifyData, 1);
-  classify->model = fidget_assist_model_ref (model);
-  classify->path = g_strdup (path);
-  classify->fps_num = fps_num;
-  classify->fps_den = fps_den;
-  classify->start = start;
-  classify->end = end;
-  g_task_set_source_tag (task, fidget_assist_classify_async);
-  g_task_set_task_data (task, classify, classify_data_free);
-  g_task_run_in_thread (task, classify_thread);
+  classify_start (model, NULL, path, fps_num, fps_den, start, end, cancellable, callback,
+                  user_data);
 }
 
 void
@@ -331,23 +348,11 @@ fidget_assist_classify_player_async (FidgetAssistModel   *model,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ClassifyData *classify;
-
   g_return_if_fail (model != NULL && FIDGET_IS_PLAYER (player));
 
-  classify = g_new0 (ClassifyData, 1);
-  classify->model = fidget_assist_model_ref (model);
-  classify->player = g_object_ref (player);
-  classify->path = g_strdup (fidget_player_get_path (player));
-  classify->fps_num = fidget_player_get_fps_num (player);
-  classify->fps_den = fidget_player_get_fps_den (player);
-  classify->start = start;
-  classify->end = end;
-  /* The same source tag: fidget_assist_classify_finish() takes both. */
-  g_task_set_source_tag (task, fidget_assist_classify_async);
-  g_task_set_task_data (task, classify, classify_data_free);
-  g_task_run_in_thread (task, classify_thread);
+  classify_start (model, player, fidget_player_get_path (player),
+                  fidget_player_get_fps_num (player), fidget_player_get_fps_den (player), start,
+                  end, cancellable, callback, user_data);
 }
 
 FidgetAssistPrediction *
