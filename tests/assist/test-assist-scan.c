@@ -440,6 +440,64 @@ test_classify_from_player (void)
   assert_same_logits (uncached, fresh);
 }
 
+/* A video whose decoder gives other pictures than I420 (here 4:4:4): the player converts
+ * them on their way into its cache, so it lends none, and the segment is decoded as the
+ * command line would. */
+static void
+test_classify_player_converted (void)
+{
+  g_autoptr(FidgetAssistModel) model = NULL;
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(FidgetAssistPrediction) through_player = NULL;
+  g_autoptr(FidgetAssistPrediction) fresh = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "y444.mkv", NULL);
+  g_autofree char *description = NULL;
+  FidgetPlayerStats stats;
+
+  fidget_media_init ();
+  description = g_strdup_printf ("videotestsrc num-buffers=60 pattern=ball ! "
+                                 "video/x-raw,format=Y444,width=320,height=240,framerate=30/1 ! "
+                                 "x264enc ! matroskamux ! filesink location=\"%s\"", path);
+  pipeline = gst_parse_launch (description, &error);
+  if (pipeline == NULL)
+    {
+      g_test_skip ("x264enc or matroskamux is not installed");
+      return;
+    }
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  model = load_model ();
+  player = fidget_player_open (path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (gint64 i = 10; i < 40; i++)
+    {
+      g_autoptr(FidgetFrame) frame = fidget_player_get_frame (player, i, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+  fidget_assist_classify_player_async (model, player, 10, 40, NULL, on_classified, &result);
+  through_player = wait_classified (&result);
+  fidget_player_get_stats (player, &stats);
+  g_assert_cmpuint (stats.peeks, ==, 1);
+  g_assert_cmpuint (stats.peek_hits, ==, 0);
+
+  fidget_assist_classify_async (model, path, 30, 1, 10, 40, NULL, on_classified, &result);
+  fresh = wait_classified (&result);
+  assert_same_logits (through_player, fresh);
+}
+
 static void
 test_scan_async (void)
 {
@@ -575,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/scan/cancel", test_scan_cancel);
   g_test_add_func ("/scan/model-errors", test_model_errors);
   g_test_add_func ("/scan/classify-from-player", test_classify_from_player);
+  g_test_add_func ("/scan/classify-player-converted", test_classify_player_converted);
 
   return g_test_run ();
 }
