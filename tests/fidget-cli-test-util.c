@@ -16,23 +16,20 @@ fidget_cli_run_clear (FidgetCliRun *run)
   g_clear_pointer (&run->err, g_free);
 }
 
-void
-fidget_cli_run (FidgetCliRun *run,
-                const char   *first,
-                ...)
+static void
+fidget_cli_run_valist (FidgetCliRun *run,
+                       const char   *first,
+                       va_list       args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
 
   g_assert_nonnull (cli);
   g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first);
   for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   fidget_cli_run_clear (run);
@@ -43,6 +40,35 @@ fidget_cli_run (FidgetCliRun *run,
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
+}
+
+void
+fidget_cli_run (FidgetCliRun *run,
+                const char   *first,
+                ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  fidget_cli_run_valist (run, first, args);
+  va_end (args);
+}
+
+int
+fidget_cli_run_output (char       **out,
+                       char       **err,
+                       const char  *first,
+                       ...)
+{
+  FidgetCliRun run = { 0 };
+  va_list args;
+
+  va_start (args, first);
+  fidget_cli_run_valist (&run, first, args);
+  va_end (args);
+  *out = g_steal_pointer (&run.out);
+  *err = g_steal_pointer (&run.err);
+  return run.status;
 }
 
 void

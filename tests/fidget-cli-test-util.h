@@ -20,6 +20,11 @@ void      fidget_cli_run_clear         (FidgetCliRun *run);
 void      fidget_cli_run               (FidgetCliRun *run,
                                         const char   *first,
                                         ...) G_GNUC_NULL_TERMINATED;
+/* The same, handing over stdout and stderr; returns the exit status. */
+int       fidget_cli_run_output        (char        **out,
+                                        char        **err,
+                                        const char   *first,
+                                        ...) G_GNUC_NULL_TERMINATED;
 /* A refusal (1) or a usage error (2): the promised status, nothing on stdout, exactly one line
  * on stderr starting with "fidget-cli", holding @message_part when given. */
 void      fidget_cli_run_assert_failed (FidgetCliRun *run,

@@ -15,38 +15,11 @@
 
 #include "fidget-assist.h"
 #include "fidget-npy.h"
+#include "fidget-cli-test-util.h"
 #include "fidget-test-util.h"
 
 static char *project_path;
 static char *sample_path;
-
-static int
-run_cli (char       **out,
-         char       **err,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
 
 static char *
 weights_path (void)
@@ -68,10 +41,11 @@ ensure_project (void)
     return FALSE;
   dir = fidget_test_make_tmpdir ();
   project_path = g_build_filename (dir, "study.fidget", NULL);
-  g_assert_cmpint (run_cli (&out, &err, "init", project_path, NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "init", project_path, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "import-video", project_path, sample_path, NULL), ==, 0);
+  g_assert_cmpint (
+    fidget_cli_run_output (&out, &err, "import-video", project_path, sample_path, NULL), ==, 0);
   return TRUE;
 }
 
@@ -93,9 +67,10 @@ test_classify (void)
 
   if (!ensure_project ())
     return;
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start",
-                            "12", "--end", "44", "--weights", weights, "--threads", "1",
-                            "--json", NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "12", "--end", "44", "--weights", weights,
+                                          "--threads", "1", "--json", NULL),
+                   ==, 0);
   g_assert_cmpstr (err, ==, "");
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
@@ -161,8 +136,10 @@ test_classify (void)
   /* The plain text form names the same first action. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start",
-                            "12", "--end", "44", "--weights", weights, NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "12", "--end", "44", "--weights", weights,
+                                          NULL),
+                   ==, 0);
   g_assert_nonnull (strstr (out, fidget_taxonomy_lookup_action_by_model_index (taxonomy,
                                                                               expected->top[0])->name));
 }
@@ -228,8 +205,10 @@ test_classify_pytorch (void)
     }
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start",
-                            "3", "--end", "75", "--weights", weights, "--json", NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "3", "--end", "75", "--weights", weights,
+                                          "--json", NULL),
+                   ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   top5 = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
@@ -258,16 +237,19 @@ test_classify_refusals (void)
     return;
 
   /* No weights: where they come from and how to convert them. */
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start", "0",
-                            "--end", "78", NULL), ==, 2);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "0", "--end", "78", NULL),
+                   ==, 2);
   g_assert_nonnull (strstr (err, "MA-52 authors"));
   g_assert_nonnull (strstr (err, "tools/convert_weights.py"));
   g_assert_cmpstr (out, ==, "");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start", "0",
-                            "--end", "78", "--weights", missing, NULL), ==, 1);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "0", "--end", "78", "--weights", missing,
+                                          NULL),
+                   ==, 1);
   g_assert_nonnull (strstr (err, "manet.safetensors"));
   g_assert_nonnull (strstr (err, "do not exist"));
   g_assert_nonnull (strstr (err, "tools/convert_weights.py"));
@@ -275,8 +257,9 @@ test_classify_refusals (void)
   g_clear_pointer (&err, g_free);
 
   g_assert_true (g_file_set_contents (junk, "not weights", -1, NULL));
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start", "0",
-                            "--end", "78", "--weights", junk, NULL), ==, 1);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "0", "--end", "78", "--weights", junk, NULL),
+                   ==, 1);
   g_assert_nonnull (strstr (err, "junk.safetensors"));
   g_assert_nonnull (strstr (err, "tools/convert_weights.py"));
   g_assert_null (strchr (strchr (err, '\n') + 1, '\n'));  /* one line */
@@ -284,21 +267,29 @@ test_classify_refusals (void)
   g_clear_pointer (&err, g_free);
 
   /* Segments outside the video, an unknown video, a backwards segment. */
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start", "70",
-                            "--end", "79", "--weights", weights, NULL), ==, 1);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "70", "--end", "79", "--weights", weights,
+                                          NULL),
+                   ==, 1);
   g_assert_nonnull (strstr (err, "78 frames"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start", "50",
-                            "--end", "50", "--weights", weights, NULL), ==, 1);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "50", "--end", "50", "--weights", weights,
+                                          NULL),
+                   ==, 1);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "9", "--start", "0",
-                            "--end", "10", "--weights", weights, NULL), ==, 1);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "9",
+                                          "--start", "0", "--end", "10", "--weights", weights,
+                                          NULL),
+                   ==, 1);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "classify", project_path, "--video", "1", "--start", "x",
-                            "--end", "10", "--weights", weights, NULL), ==, 2);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "classify", project_path, "--video", "1",
+                                          "--start", "x", "--end", "10", "--weights", weights,
+                                          NULL),
+                   ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 }

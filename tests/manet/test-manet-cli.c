@@ -10,36 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fidget-cli-test-util.h"
 #include "fidget-npy.h"
 #include "fidget-test-util.h"
-
-static int
-run_cli (char       **out,
-         char       **err,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FIDGET_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
 
 static char *
 data_file (const char *name)
@@ -62,8 +35,9 @@ test_forward (void)
   gint64 shape[FIDGET_NPY_MAX_DIMS];
   int n_dims = 0;
 
-  g_assert_cmpint (run_cli (&out, &err, "model", "forward", weights, "--input", clip,
-                            "--output", output, "--threads", "2", NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "model", "forward", weights, "--input", clip,
+                                          "--output", output, "--threads", "2", NULL),
+                   ==, 0);
   logits = fidget_npy_read_f32 (output, &n_dims, shape, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n_dims, ==, 1);
@@ -105,8 +79,9 @@ test_forward_json (void)
   JsonArray *parts;
   double total = 0.0;
 
-  g_assert_cmpint (run_cli (&out, &err, "model", "forward", weights, "--input", clip, "--json",
-                            NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "model", "forward", weights, "--input", clip,
+                                          "--json", NULL),
+                   ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
@@ -137,7 +112,8 @@ test_forward_refusals (void)
   g_autoptr(GString) npy = g_string_new_len (int_header, sizeof int_header - 1);
 
   g_assert_true (fidget_npy_write_f32 (flat, values, 3, shape, &error));
-  g_assert_cmpint (run_cli (&out, &err, "model", "forward", weights, "--input", flat, NULL), ==, 1);
+  g_assert_cmpint (
+    fidget_cli_run_output (&out, &err, "model", "forward", weights, "--input", flat, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "(8, 3, 40)"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -147,16 +123,18 @@ test_forward_refusals (void)
   g_string_append_c (npy, '\n');
   g_string_append_len (npy, "\1\0\0\0\0\0\0\0\2\0\0\0\0\0\0\0", 16);
   g_assert_true (g_file_set_contents (ints, npy->str, npy->len, &error));
-  g_assert_cmpint (run_cli (&out, &err, "model", "forward", weights, "--input", ints, NULL), ==, 1);
+  g_assert_cmpint (
+    fidget_cli_run_output (&out, &err, "model", "forward", weights, "--input", ints, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "int64"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (run_cli (&out, &err, "model", "forward", "/nonexistent.safetensors", "--input",
-                            flat, NULL), ==, 1);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "model", "forward",
+                                          "/nonexistent.safetensors", "--input", flat, NULL),
+                   ==, 1);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "model", "forward", weights, NULL), ==, 2);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "model", "forward", weights, NULL), ==, 2);
 }
 
 static void
@@ -168,8 +146,9 @@ test_bench_json (void)
   g_autoptr(GError) error = NULL;
   JsonObject *root;
 
-  g_assert_cmpint (run_cli (&out, &err, "model", "bench", weights, "--threads", "2", "--runs",
-                            "2", "--size", "64", "--json", NULL), ==, 0);
+  g_assert_cmpint (fidget_cli_run_output (&out, &err, "model", "bench", weights, "--threads", "2",
+                                          "--runs", "2", "--size", "64", "--json", NULL),
+                   ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
