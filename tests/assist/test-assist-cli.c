@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "fidget-assist.h"
-#include "fidget-npy.h"
 #include "fidget-cli-test-util.h"
+#include "fidget-npy.h"
 #include "fidget-test-util.h"
 
 static char *project_path;
