@@ -1469,6 +1469,26 @@ job_new (FidgetProject      *project,
   return job;
 }
 
+
+/* Runs @job in a worker thread for the _async() functions below. The outcome is what
+ * happened: a job finished just as Cancel came is reported as done. */
+static void
+job_run (Job                 *job,
+         gpointer             source_object,
+         gpointer             source_tag,
+         GTaskThreadFunc      thread_func,
+         GCancellable        *cancellable,
+         GAsyncReadyCallback  callback,
+         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, job_free);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, thread_func);
+}
+
 static void
 export_thread (GTask        *task,
                gpointer      source_object,
@@ -1506,7 +1526,6 @@ fidget_work_package_export_async (FidgetProject       *project,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (FIDGET_IS_PROJECT (project));
@@ -1516,12 +1535,8 @@ fidget_work_package_export_async (FidgetProject       *project,
   job->person = g_strdup (person);
   job->path = g_strdup (output);
   job->flag = with_videos;
-  task = g_task_new (project, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fidget_work_package_export_async);
-  g_task_set_task_data (task, job, job_free);
-  /* The outcome is what happened: a package finished just as Cancel came is reported. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, export_thread);
+  job_run (job, project, fidget_work_package_export_async, export_thread, cancellable, callback,
+           user_data);
 }
 
 FidgetWorkPackageInfo *
@@ -1569,7 +1584,6 @@ fidget_work_package_import_async (FidgetProject       *project,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (FIDGET_IS_PROJECT (project));
@@ -1579,11 +1593,8 @@ fidget_work_package_import_async (FidgetProject       *project,
   job->path = g_strdup (path);
   job->videos_dir = g_strdup (videos_dir);
   job->flag = dry_run;
-  task = g_task_new (project, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fidget_work_package_import_async);
-  g_task_set_task_data (task, job, job_free);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, import_thread);
+  job_run (job, project, fidget_work_package_import_async, import_thread, cancellable, callback,
+           user_data);
 }
 
 FidgetWorkPackageResult *
@@ -1633,7 +1644,6 @@ fidget_work_package_create_project_async (const char          *project_path,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (project_path != NULL && path != NULL);
@@ -1644,11 +1654,8 @@ fidget_work_package_create_project_async (const char          *project_path,
   job->videos_dir = g_strdup (videos_dir);
   job->progress = progress;
   job->progress_data = progress_data;
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fidget_work_package_create_project_async);
-  g_task_set_task_data (task, job, job_free);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, create_thread);
+  job_run (job, NULL, fidget_work_package_create_project_async, create_thread, cancellable,
+           callback, user_data);
 }
 
 FidgetProject *
