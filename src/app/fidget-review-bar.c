@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "fidget-action-picker.h"
+#include "fidget-edge-keys.h"
 #include "fidget-error.h"
 #include "fidget-review-bar.h"
 #include "fidget-review.h"
@@ -1334,6 +1335,14 @@ static gboolean
 handle_adjusting_key (FidgetReviewBar *self,
                       guint            keyval)
 {
+  gboolean end;
+  int delta;
+
+  if (fidget_edge_key (keyval, &end, &delta))
+    {
+      nudge_marks (self, end, delta);
+      return TRUE;
+    }
   switch (keyval)
     {
     case GDK_KEY_Return:
@@ -1345,18 +1354,6 @@ handle_adjusting_key (FidgetReviewBar *self,
     case GDK_KEY_Escape:
       cancel_adjusting (self);
       update_display (self);
-      return TRUE;
-    case GDK_KEY_bracketleft:
-      nudge_marks (self, FALSE, -1);
-      return TRUE;
-    case GDK_KEY_bracketright:
-      nudge_marks (self, FALSE, 1);
-      return TRUE;
-    case GDK_KEY_braceleft:
-      nudge_marks (self, TRUE, -1);
-      return TRUE;
-    case GDK_KEY_braceright:
-      nudge_marks (self, TRUE, 1);
       return TRUE;
     case GDK_KEY_r:
     case GDK_KEY_R:
@@ -1387,6 +1384,9 @@ fidget_review_bar_handle_key (FidgetReviewBar *self,
                               guint            keyval,
                               GdkModifierType  state)
 {
+  gboolean end;
+  int delta;
+
   g_return_val_if_fail (FIDGET_IS_REVIEW_BAR (self), FALSE);
 
   if (self->mode == FIDGET_REVIEW_BAR_NONE || self->mode == FIDGET_REVIEW_BAR_INFO ||
@@ -1436,6 +1436,11 @@ fidget_review_bar_handle_key (FidgetReviewBar *self,
   switch (self->mode)
     {
     case FIDGET_REVIEW_BAR_SELF_CHECK:
+      if (fidget_edge_key (keyval, &end, &delta))
+        {
+          fix_edge (self, end, delta);
+          return TRUE;
+        }
       switch (keyval)
         {
         case GDK_KEY_y:
@@ -1443,18 +1448,6 @@ fidget_review_bar_handle_key (FidgetReviewBar *self,
         case GDK_KEY_Return:
         case GDK_KEY_KP_Enter:
           confirm (self);
-          return TRUE;
-        case GDK_KEY_bracketleft:
-          fix_edge (self, FALSE, -1);
-          return TRUE;
-        case GDK_KEY_bracketright:
-          fix_edge (self, FALSE, 1);
-          return TRUE;
-        case GDK_KEY_braceleft:
-          fix_edge (self, TRUE, -1);
-          return TRUE;
-        case GDK_KEY_braceright:
-          fix_edge (self, TRUE, 1);
           return TRUE;
         case GDK_KEY_r:
         case GDK_KEY_R:

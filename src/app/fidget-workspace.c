@@ -15,6 +15,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fidget-edge-keys.h"
 #include "fidget-error.h"
 #include "fidget-format.h"
 #include "fidget-motion-cache.h"
@@ -2560,6 +2561,8 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
 {
   gboolean shift = (state & GDK_SHIFT_MASK) != 0;
   gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+  gboolean end;
+  int delta;
 
   g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), FALSE);
 
@@ -2647,6 +2650,12 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
         }
     }
 
+  if (fidget_edge_key (keyval, &end, &delta))
+    {
+      nudge_selected (self, end, delta);
+      return TRUE;
+    }
+
   switch (keyval)
     {
     case GDK_KEY_space:
@@ -2693,22 +2702,6 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
       open_picker (self);
-      return TRUE;
-
-    case GDK_KEY_bracketleft:
-      nudge_selected (self, FALSE, -1);
-      return TRUE;
-
-    case GDK_KEY_bracketright:
-      nudge_selected (self, FALSE, 1);
-      return TRUE;
-
-    case GDK_KEY_braceleft:
-      nudge_selected (self, TRUE, -1);
-      return TRUE;
-
-    case GDK_KEY_braceright:
-      nudge_selected (self, TRUE, 1);
       return TRUE;
 
     case GDK_KEY_Tab:
