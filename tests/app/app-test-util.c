@@ -4,6 +4,10 @@
  */
 #include "config.h"
 
+#include <execinfo.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "app-test-util.h"
 
 #if defined(FIDGET_TEST_X11) && defined(GDK_WINDOWING_X11)
@@ -39,6 +43,46 @@ park_pointer (void)
 #endif
 }
 
+/* GTK 4.8 on a busy test display, about once in ten full runs here, looks up the pointer
+ * position on a surface that is already gone while the tests close and open windows, and
+ * GDK's check of its argument fails (no code of this project asks where the pointer is). That
+ * one message is logged with the stack it came from and not made fatal; every other warning
+ * and critical still fails the test. */
+static gboolean
+is_display_glitch (const char *log_domain,
+                   const char *message)
+{
+  return g_strcmp0 (log_domain, "Gdk") == 0 && message != NULL &&
+         strstr (message, "gdk_surface_get_device_position: assertion 'GDK_IS_SURFACE (surface)'")
+         != NULL;
+}
+
+static void
+on_gdk_log (const char     *log_domain,
+            GLogLevelFlags  log_level,
+            const char     *message,
+            gpointer        user_data)
+{
+  void *frames[48];
+
+  if (!is_display_glitch (log_domain, message))
+    {
+      g_log_default_handler (log_domain, log_level, message, user_data);
+      return;
+    }
+  g_printerr ("app-test-util: not fatal, a GTK glitch of the test display: %s\n", message);
+  backtrace_symbols_fd (frames, backtrace (frames, G_N_ELEMENTS (frames)), STDERR_FILENO);
+}
+
+static gboolean
+on_fatal_log (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  return !is_display_glitch (log_domain, message);
+}
+
 gboolean
 app_test_init_display (void)
 {
@@ -47,6 +91,9 @@ app_test_init_display (void)
     {
       adw_init ();
       park_pointer ();
+      g_log_set_handler ("Gdk", G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                         on_gdk_log, NULL);
+      g_test_log_set_fatal_handler (on_fatal_log, NULL);
     }
   return have_display;
 }
