@@ -18,8 +18,8 @@ gboolean           app_test_init_display          (void);
 /* Whether app_test_init_display() found a display. */
 gboolean           app_test_have_display          (void);
 
-/* For the test case just begun: the one GDK assertion that GTK 4.8 fails on its own on a busy
- * test display is not fatal (GLib resets this at the start of every test case). */
+/* For the test case just begun: the two assertions that GTK 4.8 fails on its own on a busy
+ * test display are not fatal (GLib resets this at the start of every test case). */
 void               app_test_begin_case            (void);
 
 /* Skips the calling test (and returns from it) when there is no display. */
