@@ -10,46 +10,20 @@
 
 #include "app-test-util.h"
 
-#if defined(FIDGET_TEST_X11) && defined(GDK_WINDOWING_X11)
-#include <gdk/x11/gdkx.h>
-#endif
-
 #include "fidget-demo.h"
 #include "fidget-test-util.h"
 #include "fidget-workspace-private.h"
 
 static gboolean have_display;
 
-/* The test display's pointer starts at the middle of the screen, over the windows the tests
- * open and close many times a second; GTK 4.8 then now and then looks the pointer's surface up
- * while one of them is going away (a tooltip query when a tooltip changes, a crossing event)
- * and fails a GDK assertion. The tests use no pointer: park it in the far corner, away from
- * every window, which all open at the top left. */
-static void
-park_pointer (void)
-{
-#if defined(FIDGET_TEST_X11) && defined(GDK_WINDOWING_X11)
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (GDK_IS_X11_DISPLAY (display))
-    {
-      Display *xdisplay = gdk_x11_display_get_xdisplay (display);
-      int screen = DefaultScreen (xdisplay);
-
-      XWarpPointer (xdisplay, None, RootWindow (xdisplay, screen), 0, 0, 0, 0,
-                    DisplayWidth (xdisplay, screen) - 1, DisplayHeight (xdisplay, screen) - 1);
-      XSync (xdisplay, False);
-    }
-#endif
-}
-
 /* GTK 4.8 on a busy test display, about once in ten full runs here, shows a tooltip from a
  * timeout of its own that fires after a test closed the window (or popover) it was meant for:
  * it then asks for the pointer's position on the surface that is gone and looks for a widget
  * there, and both of GDK's and GTK's checks of that surface fail, after which it gives up
- * (no code of this project asks where the pointer is). Those two messages are logged with the
- * stack they came from and not made fatal; every other warning and critical still fails the
- * test. */
+ * (no code of this project asks where the pointer is; with the pointer moved to a corner of
+ * the screen it happens in every run, so the tests leave it where Xvfb puts it). Those two
+ * messages are logged with the stack they came from and not made fatal; every other warning
+ * and critical still fails the test. */
 static gboolean
 is_display_glitch (const char *log_domain,
                    const char *message)
@@ -98,7 +72,6 @@ app_test_init_display (void)
   if (have_display)
     {
       adw_init ();
-      park_pointer ();
       g_log_set_handler ("Gdk", G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                          on_toolkit_log, NULL);
       g_log_set_handler ("Gtk", G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
