@@ -375,6 +375,21 @@ wait_classified (GAsyncResult **slot)
   return prediction;
 }
 
+/* Shows frames [@start, @end) one after the other, as an annotator stepping through them. */
+static void
+step_through (FidgetPlayer *player,
+              gint64        start,
+              gint64        end)
+{
+  for (gint64 i = start; i < end; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FidgetFrame) frame = fidget_player_get_frame (player, i, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+}
+
 static void
 assert_same_logits (const FidgetAssistPrediction *a,
                     const FidgetAssistPrediction *b)
@@ -410,12 +425,7 @@ test_classify_from_player (void)
   grid.frame_count = video->frame_count;
   player = fidget_player_open (video_path, &grid, NULL, &error);
   g_assert_no_error (error);
-  for (gint64 i = start; i < end; i++)
-    {
-      g_autoptr(FidgetFrame) frame = fidget_player_get_frame (player, i, NULL, &error);
-
-      g_assert_no_error (error);
-    }
+  step_through (player, start, end);
 
   fidget_player_get_stats (player, &before);
   fidget_assist_classify_player_async (model, player, start, end, NULL, on_classified, &result);
@@ -481,12 +491,7 @@ test_classify_player_converted (void)
   model = load_model ();
   player = fidget_player_open (path, NULL, NULL, &error);
   g_assert_no_error (error);
-  for (gint64 i = 10; i < 40; i++)
-    {
-      g_autoptr(FidgetFrame) frame = fidget_player_get_frame (player, i, NULL, &error);
-
-      g_assert_no_error (error);
-    }
+  step_through (player, 10, 40);
   fidget_assist_classify_player_async (model, player, 10, 40, NULL, on_classified, &result);
   through_player = wait_classified (&result);
   fidget_player_get_stats (player, &stats);
