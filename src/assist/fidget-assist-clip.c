@@ -358,7 +358,6 @@ reader_seek (Reader  *reader,
   return TRUE;
 }
 
-/* Converts @sample to packed RGB into @out (width * 3 bytes a row). */
 /* Converts a decoded picture to packed RGB at @out (width * 3 bytes a row), the same way
  * whoever decoded it: one converter, kept while the pictures keep their format. */
 static gboolean
