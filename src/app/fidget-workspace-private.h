@@ -59,6 +59,9 @@ void                fidget_workspace_get_classify_stats (FidgetWorkspace *self,
                                                          double          *last_ms);
 /* The segment whose top five the picker shows (NULL while asking or when none). */
 const char         *fidget_workspace_get_classified  (FidgetWorkspace *self);
+/* Top fives asked ahead for the next segment and kept; whether one is being asked now. */
+guint               fidget_workspace_get_prefetched  (FidgetWorkspace *self,
+                                                      gboolean        *in_progress);
 
 /* What the key controller does with a key press; TRUE when the key was used. */
 gboolean            fidget_workspace_handle_key      (FidgetWorkspace *self,

@@ -45,6 +45,8 @@ typedef enum
 /* The picker's top five are asked for a segment, by its uuid, or for the range being marked,
  * which is no segment yet. */
 #define MARKED_RANGE_KEY ":marks"
+/* Set on the cancellable of a question asked ahead (see assist_prefetch_next()). */
+#define ASKED_AHEAD "fidget-asked-ahead"
 
 struct _FidgetWorkspace
 {
@@ -138,6 +140,10 @@ struct _FidgetWorkspace
   guint                classify_cancelled;
   guint                classify_completed;
   double               classify_ms;        /* selection to top five, the last time */
+  GCancellable        *prefetch_cancellable; /* the next segment's top five, asked ahead */
+  gint64               prefetch_start;
+  gint64               prefetch_end;
+  guint                prefetched;
   GHashTable          *answers;            /* "start:end" -> top five (scores JSON) of
                                             * @answers_model for the open video */
   FidgetAssistModel   *answers_model;      /* compared only */
@@ -169,6 +175,11 @@ static const FidgetSuggestion *find_suggestion           (FidgetWorkspace *self,
                                                           const char      *uuid);
 static void                    assist_classify_selected  (FidgetWorkspace *self);
 static void                    forget_answers            (FidgetWorkspace *self);
+static void                    assist_prefetch_next      (FidgetWorkspace *self);
+static void                    cancel_prefetch           (FidgetWorkspace *self);
+static void                    on_classified             (GObject         *source,
+                                                          GAsyncResult    *result,
+                                                          gpointer         user_data);
 static void                    assist_classify           (FidgetWorkspace *self,
                                                           gboolean         opening_picker);
 static void                    assist_reload_suggestions (FidgetWorkspace *self);
@@ -1225,6 +1236,7 @@ fidget_workspace_set_playing (FidgetWorkspace *self,
   if (self->position >= frame_count (self) - 1 && self->loop_end <= self->loop_start)
     set_position (self, 0);
   self->playing = TRUE;
+  cancel_prefetch (self);
   self->play_start_frame = self->position;
   self->play_start_us = g_get_monotonic_time ();
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
@@ -1733,6 +1745,7 @@ assist_load_model (FidgetWorkspace *self)
   g_clear_object (&self->model_cancellable);
   if (self->classify_cancellable != NULL)
     g_cancellable_cancel (self->classify_cancellable);
+  cancel_prefetch (self);
   g_clear_pointer (&self->model, fidget_assist_model_unref);
   /* A new model could come to live where the old one was: compare nothing with it. */
   forget_answers (self);
@@ -2257,6 +2270,14 @@ cancel_scan (FidgetWorkspace *self)
 /* }}} */
 /* {{{ The picker's top five for the segment at hand */
 
+static void
+cancel_prefetch (FidgetWorkspace *self)
+{
+  if (self->prefetch_cancellable != NULL)
+    g_cancellable_cancel (self->prefetch_cancellable);
+  g_clear_object (&self->prefetch_cancellable);
+}
+
 /* Answers are kept for going back to a segment: at most this many, for one video and model. */
 #define MAX_ANSWERS 64
 
@@ -2301,6 +2322,41 @@ forget_answers (FidgetWorkspace *self)
   self->answers_model = NULL;
 }
 
+/* Once the selected segment has its top five, the next one (where Tab goes) is asked while
+ * the annotator looks at this one, so that walking the segments finds each answer ready.
+ * Never while playing, which needs the cores, and one at a time. */
+static void
+assist_prefetch_next (FidgetWorkspace *self)
+{
+  const FidgetSegment *current;
+  const FidgetSegment *next = NULL;
+
+  if (self->model == NULL || self->player == NULL || self->playing || self->mine == NULL ||
+      self->prefetch_cancellable != NULL || self->classify_cancellable != NULL ||
+      self->mark_in >= 0)
+    return;
+  current = find_segment (self, self->selected);
+  if (current == NULL)
+    return;
+  for (guint i = 0; i < self->mine->len && next == NULL; i++)
+    {
+      const FidgetSegment *segment = g_ptr_array_index (self->mine, i);
+
+      if (compare_segments (&segment, &current) > 0)
+        next = segment;
+    }
+  if (next == NULL || lookup_answer (self, next->start_frame, next->end_frame) != NULL)
+    return;
+
+  self->prefetch_cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (self->prefetch_cancellable), ASKED_AHEAD, GINT_TO_POINTER (1));
+  self->prefetch_start = next->start_frame;
+  self->prefetch_end = next->end_frame;
+  fidget_assist_classify_player_async (self->model, self->player, next->start_frame,
+                                       next->end_frame, self->prefetch_cancellable, on_classified,
+                                       pending_new (self, self->prefetch_cancellable));
+}
+
 static void
 on_classified (GObject      *source,
                GAsyncResult *result,
@@ -2316,6 +2372,25 @@ on_classified (GObject      *source,
   int n = 0;
 
   prediction = fidget_assist_classify_finish (result, &error);
+  /* Asked ahead, and nobody has come to it yet: kept for when they do (unless it was given
+   * up). Once the selection reaches it, it is answered like any other question. */
+  if (g_object_get_data (G_OBJECT (pending->cancellable), ASKED_AHEAD) != NULL &&
+      self->classify_cancellable != pending->cancellable)
+    {
+      if (self->prefetch_cancellable == pending->cancellable)
+        {
+          g_clear_object (&self->prefetch_cancellable);
+          if (prediction != NULL)
+            {
+              self->prefetched++;
+              remember_answer (self, self->prefetch_start, self->prefetch_end,
+                               fidget_assist_scores_json (
+                                 fidget_project_get_taxonomy (self->project), prediction));
+            }
+        }
+      pending_free (pending);
+      return;
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->classify_cancellable != pending->cancellable)
     {
@@ -2351,6 +2426,7 @@ on_classified (GObject      *source,
       n++;
     }
   fidget_action_picker_set_suggestions (self->picker, codes, probabilities);
+  assist_prefetch_next (self);
 }
 
 /* What the picker's top five are about: the range being marked while a segment is made
@@ -2452,12 +2528,21 @@ assist_classify (FidgetWorkspace *self,
   if (answer != NULL)
     {
       picker_show_scores (self, answer);
+      assist_prefetch_next (self);
       return;
     }
 
   fidget_action_picker_set_suggestions_note (self->picker, _("Asking the model…"));
-  self->classify_cancellable = g_cancellable_new ();
   self->classify_started_us = g_get_monotonic_time ();
+  /* Already being asked ahead: that question becomes this one. */
+  if (self->prefetch_cancellable != NULL && self->prefetch_start == start &&
+      self->prefetch_end == end)
+    {
+      self->classify_cancellable = g_steal_pointer (&self->prefetch_cancellable);
+      return;
+    }
+  cancel_prefetch (self);
+  self->classify_cancellable = g_cancellable_new ();
   self->classify_started++;
   /* The player usually holds the frames already: the annotator has just looked at them. */
   fidget_assist_classify_player_async (self->model, self->player, start, end,
@@ -2485,7 +2570,7 @@ static void
 assist_close_video (FidgetWorkspace *self)
 {
   GCancellable **jobs[] = { &self->motion_cancellable, &self->scan_cancellable,
-                            &self->classify_cancellable };
+                            &self->classify_cancellable, &self->prefetch_cancellable };
 
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
     {
@@ -3172,6 +3257,15 @@ fidget_workspace_get_classify_stats (FidgetWorkspace *self,
     *completed = self->classify_completed;
   if (last_ms != NULL)
     *last_ms = self->classify_ms;
+}
+
+guint
+fidget_workspace_get_prefetched (FidgetWorkspace *self,
+                                 gboolean        *in_progress)
+{
+  if (in_progress != NULL)
+    *in_progress = self->prefetch_cancellable != NULL;
+  return self->prefetched;
 }
 
 const char *

@@ -118,9 +118,11 @@ typedef struct
 
 /* A fresh project holding the demo video, annotators amara and bo (bo with two segments),
  * opened as amara; @with_weights remembers the width-8 MANet for it first. */
+/* The study: bo's two segments, and two of amara's (who opens it) when @with_my_segments. */
 static void
-fixture_open (Fixture  *f,
-              gboolean  with_weights)
+fixture_open_full (Fixture  *f,
+                   gboolean  with_weights,
+                   gboolean  with_my_segments)
 {
   g_autofree char *dir = fidget_test_make_tmpdir ();
   g_autoptr(FidgetProject) project = NULL;
@@ -149,6 +151,16 @@ fixture_open (Fixture  *f,
   g_assert_no_error (error);
   s2 = fidget_project_add_segment (project, video->id, "bo", 120, 180, "C2", &error);
   g_assert_no_error (error);
+  if (with_my_segments)
+    {
+      g_autoptr(FidgetSegment) m1 = NULL;
+      g_autoptr(FidgetSegment) m2 = NULL;
+
+      m1 = fidget_project_add_segment (project, video->id, "amara", 40, 70, "B1", &error);
+      g_assert_no_error (error);
+      m2 = fidget_project_add_segment (project, video->id, "amara", 150, 190, "D3", &error);
+      g_assert_no_error (error);
+    }
 
   g_settings_reset (settings, "last-positions");
   g_variant_builder_init (&map, G_VARIANT_TYPE ("a{ss}"));
@@ -168,6 +180,13 @@ fixture_open (Fixture  *f,
   gtk_window_present (GTK_WINDOW (f->window));
   f->workspace = fidget_window_get_workspace (f->window);
   wait_until (f->workspace, settled, "the first frame");
+}
+
+static void
+fixture_open (Fixture  *f,
+              gboolean  with_weights)
+{
+  fixture_open_full (f, with_weights, FALSE);
 }
 
 static void
@@ -580,6 +599,62 @@ test_picker_top5_for_marks (void)
   fixture_close (&f);
 }
 
+static gboolean
+prefetch_over (FidgetWorkspace *workspace)
+{
+  gboolean in_progress = TRUE;
+
+  fidget_workspace_get_prefetched (workspace, &in_progress);
+  return !in_progress;
+}
+
+/* With one segment's top five shown, the next one's is asked ahead: Tab finds it ready, and
+ * nothing is asked again. */
+static void
+test_picker_top5_ahead (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) mine = NULL;
+  guint started = 0, started_before = 0;
+  gboolean in_progress = TRUE;
+  const char *first, *second;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open_full (&f, TRUE, TRUE);
+  wait_until (f.workspace, model_ready, "the model");
+  mine = stored_segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 2);
+  first = ((FidgetSegment *) g_ptr_array_index (mine, 0))->uuid;
+  second = ((FidgetSegment *) g_ptr_array_index (mine, 1))->uuid;
+
+  fidget_timeline_set_selected (fidget_workspace_get_timeline (f.workspace), first);
+  wait_until (f.workspace, classified, "the first segment's top five");
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, first);
+  wait_until (f.workspace, prefetch_over, "the next segment's top five, asked ahead");
+  g_assert_cmpuint (fidget_workspace_get_prefetched (f.workspace, NULL), ==, 1);
+  fidget_workspace_get_classify_stats (f.workspace, &started_before, NULL, NULL, NULL);
+
+  press (f.workspace, GDK_KEY_Tab);
+  g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, second);
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, second);
+  g_assert_nonnull (fidget_action_picker_get_suggested_codes (
+                      fidget_workspace_get_picker (f.workspace)));
+  fidget_workspace_get_classify_stats (f.workspace, &started, NULL, NULL, NULL);
+  g_assert_cmpuint (started, ==, started_before);
+
+  /* Nothing comes after the last one; back to the first, its answer is still there. */
+  fidget_workspace_get_prefetched (f.workspace, &in_progress);
+  g_assert_false (in_progress);
+  press (f.workspace, GDK_KEY_ISO_Left_Tab);
+  g_assert_cmpstr (fidget_workspace_get_selected (f.workspace), ==, first);
+  g_assert_cmpstr (fidget_workspace_get_classified (f.workspace), ==, first);
+  fidget_workspace_get_classify_stats (f.workspace, &started, NULL, NULL, NULL);
+  g_assert_cmpuint (started, ==, started_before);
+  g_assert_cmpuint (fidget_workspace_get_prefetched (f.workspace, NULL), ==, 1);
+  fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -598,6 +673,7 @@ main (int   argc,
   g_test_add_func ("/assist-workspace/scan-and-decide", test_scan_and_decide);
   g_test_add_func ("/assist-workspace/picker-top5", test_picker_top5);
   g_test_add_func ("/assist-workspace/picker-top5-for-marks", test_picker_top5_for_marks);
+  g_test_add_func ("/assist-workspace/picker-top5-ahead", test_picker_top5_ahead);
 
   return g_test_run ();
 }
