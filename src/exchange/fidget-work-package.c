@@ -1470,6 +1470,37 @@ job_new (FidgetProject      *project,
 }
 
 
+/* A connection of the worker's own to the job's project (the caller's stays on its thread),
+ * acting as the caller; NULL when it cannot be opened, the task then returned with why. */
+static FidgetProject *
+job_open_project (Job   *job,
+                  GTask *task)
+{
+  GError *error = NULL;
+  FidgetProject *project = fidget_project_open (job->project_path, &error);
+
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  fidget_project_set_actor (project, job->actor);
+  return project;
+}
+
+/* Returns @value (freed with @free_func if nobody takes it), or @error when @value is NULL. */
+static void
+job_return (GTask          *task,
+            gpointer        value,
+            GDestroyNotify  free_func,
+            GError         *error)
+{
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, free_func);
+}
+
 /* Runs @job in a worker thread for the _async() functions below. The outcome is what
  * happened: a job finished just as Cancel came is reported as done. */
 static void
@@ -1496,23 +1527,15 @@ export_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Job *job = task_data;
-  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetProject) project = job_open_project (job, task);
   FidgetWorkPackageInfo *info;
   GError *error = NULL;
 
-  /* A connection of the worker's own: the caller's stays on its thread. */
-  if (!(project = fidget_project_open (job->project_path, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  fidget_project_set_actor (project, job->actor);
+  if (project == NULL)
+    return;
   info = fidget_work_package_export (project, job->person, job->path, job->flag, cancellable,
                                      job->progress, job->progress_data, &error);
-  if (info == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, info, (GDestroyNotify) fidget_work_package_info_free);
+  job_return (task, info, (GDestroyNotify) fidget_work_package_info_free, error);
 }
 
 void
@@ -1555,22 +1578,15 @@ import_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Job *job = task_data;
-  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetProject) project = job_open_project (job, task);
   FidgetWorkPackageResult *result;
   GError *error = NULL;
 
-  if (!(project = fidget_project_open (job->project_path, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  fidget_project_set_actor (project, job->actor);
+  if (project == NULL)
+    return;
   result = fidget_work_package_import (project, job->path, job->videos_dir, job->flag,
                                        cancellable, job->progress, job->progress_data, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) fidget_work_package_result_free);
+  job_return (task, result, (GDestroyNotify) fidget_work_package_result_free, error);
 }
 
 void
