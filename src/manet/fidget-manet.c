@@ -672,11 +672,14 @@ conv_out (int size,
   return (size + 2 * pad - ksize) / stride + 1;
 }
 
-double
-fidget_manet_get_flops (FidgetManet *self,
-                        int          n_frames,
-                        int          height,
-                        int          width)
+/* Multiply-adds of a forward; with @as_run, a Winograd convolution counts the products it
+ * runs (alpha x alpha per tile of m x m outputs, tiles padded at the border) instead. */
+static double
+count_macs (FidgetManet *self,
+            int          n_frames,
+            int          height,
+            int          width,
+            gboolean     as_run)
 {
   double macs = 0;
   int h = conv_out (height, 7, 2, 3), w = conv_out (width, 7, 2, 3);
@@ -688,10 +691,19 @@ fidget_manet_get_flops (FidgetManet *self,
     {
       FidgetManetBlock *block = &self->blocks[b];
       int ho = conv_out (h, 3, block->stride, 1), wo = conv_out (w, 3, block->stride, 1);
+      int m = block->conv2.winograd_m;
 
       macs += 2.0 * block->cin * block->se_hidden;
       macs += (double) block->width * block->cin * h * w;
-      macs += (double) block->width * block->width * 9 * ho * wo;
+      if (as_run && m != 0)
+        {
+          int tiles_y, tiles_x;
+
+          fidget_manet_winograd_tiles (ho, wo, &tiles_y, &tiles_x);
+          macs += (double) block->width * block->width * (m + 2) * (m + 2) * tiles_y * tiles_x;
+        }
+      else
+        macs += (double) block->width * block->width * 9 * ho * wo;
       macs += (double) block->cout * block->width * ho * wo;
       if (block->has_down)
         macs += (double) block->cout * block->cin * ho * wo;
@@ -701,7 +713,29 @@ fidget_manet_get_flops (FidgetManet *self,
   macs += (double) self->n_classes * self->n_features;
   macs += (double) self->n_embedding * self->n_features +
           (double) self->n_embedding_t * self->n_embedding;
-  return 2.0 * macs * n_frames;
+  return macs * n_frames;
+}
+
+double
+fidget_manet_get_flops (FidgetManet *self,
+                        int          n_frames,
+                        int          height,
+                        int          width)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  return 2.0 * count_macs (self, n_frames, height, width, FALSE);
+}
+
+double
+fidget_manet_get_run_flops (FidgetManet *self,
+                            int          n_frames,
+                            int          height,
+                            int          width)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  return 2.0 * count_macs (self, n_frames, height, width, TRUE);
 }
 
 /* }}} */

@@ -99,6 +99,12 @@ double            fidget_manet_get_flops            (FidgetManet             *se
                                                      int                      n_frames,
                                                      int                      height,
                                                      int                      width);
+/* The same with each Winograd convolution counted as the products it runs: about 48.4e9 for
+ * 8 x 224 x 224, the multiply-adds a forward cannot do without. */
+double            fidget_manet_get_run_flops        (FidgetManet             *self,
+                                                     int                      n_frames,
+                                                     int                      height,
+                                                     int                      width);
 /* Bytes of weights and of the working memory of the last forward. */
 gsize             fidget_manet_get_weight_bytes     (FidgetManet             *self);
 gsize             fidget_manet_get_workspace_bytes  (FidgetManet             *self);
@@ -117,6 +123,11 @@ gboolean          fidget_manet_forward              (FidgetManet             *se
                                                      float                   *features,
                                                      float                   *embedding,
                                                      GError                 **error);
+
+/* This processor's multiply-add throughput in GFLOP/s, measured on @n_threads threads (0: one
+ * per processor) with the widest vectors the engine's products use. A forward cannot take
+ * less than fidget_manet_get_run_flops() over it. Takes about half a second. */
+double            fidget_manet_measure_peak_gflops  (int                      n_threads);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FidgetManet, fidget_manet_free)
 

@@ -156,6 +156,14 @@ test_bench_json (void)
   g_assert_cmpfloat (json_object_get_double_member (root, "median_ms"), >, 0.0);
   g_assert_cmpfloat (json_object_get_double_member (root, "gflops"), >, 0.0);
   g_assert_cmpfloat (json_object_get_double_member (root, "peak_rss_mb"), >, 0.0);
+  /* The bounds follow from the peak: the products run take no longer than the direct
+   * convolutions would, and the median is compared with the direct bound. */
+  g_assert_cmpfloat (json_object_get_double_member (root, "fma_peak_gflops"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (root, "run_bound_ms"), <=,
+                     json_object_get_double_member (root, "fma_bound_ms"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (root, "median_over_bound"),
+                                  json_object_get_double_member (root, "median_ms") /
+                                  json_object_get_double_member (root, "fma_bound_ms"), 1e-9);
 }
 
 int

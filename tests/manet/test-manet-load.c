@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fidget-manet.h"
+#include "fidget-manet-private.h"
 #include "manet-test-util.h"
 
 /* Loads @bytes from an exact-size heap copy, so that any read past the end is caught by
@@ -75,6 +76,43 @@ test_full_size_flops (void)
   gflop = fidget_manet_get_flops (model, 8, 224, 224) / 1e9;
   g_assert_cmpfloat (gflop, >, 65.4);
   g_assert_cmpfloat (gflop, <, 65.9);
+}
+
+/* The products a forward runs: Winograd F(4x4, 3x3) does 36 per 4x4 tile of a stride-1 3x3
+ * convolution instead of 144, on tiles that overhang 14 x 14 and 7 x 7 maps. */
+static void
+test_full_size_run_flops (void)
+{
+  g_autoptr(GPtrArray) tensors = manet_test_random_tensors (64, 300, 2);
+  g_autoptr(GBytes) bytes = manet_test_serialize (tensors);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FidgetManet) winograd = load_bytes (bytes, &error);
+  g_autoptr(FidgetManet) direct = NULL;
+  double run, flops;
+
+  g_assert_no_error (error);
+  flops = fidget_manet_get_flops (winograd, 8, 224, 224);
+  run = fidget_manet_get_run_flops (winograd, 8, 224, 224) / 1e9;
+  g_assert_cmpfloat (run, >, 48.2);
+  g_assert_cmpfloat (run, <, 48.8);
+
+  direct = fidget_manet_load_with_flags (g_bytes_get_data (bytes, NULL),
+                                         g_bytes_get_size (bytes), "random", NULL,
+                                         FIDGET_MANET_FLAG_NO_WINOGRAD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (fidget_manet_get_run_flops (direct, 8, 224, 224), ==, flops);
+}
+
+/* The measured peak is a rate a core can reach: positive, finite, and below a bound no
+ * processor of our time comes near (64 FLOPs a cycle at 10 GHz). */
+static void
+test_peak (void)
+{
+  double one = fidget_manet_measure_peak_gflops (1);
+
+  g_assert_true (isfinite (one));
+  g_assert_cmpfloat (one, >, 0.1);
+  g_assert_cmpfloat (one, <, 640.0);
 }
 
 static void
@@ -486,6 +524,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/manet/load/valid", test_valid);
   g_test_add_func ("/manet/load/full-size-flops", test_full_size_flops);
+  g_test_add_func ("/manet/load/full-size-run-flops", test_full_size_run_flops);
+  g_test_add_func ("/manet/load/peak", test_peak);
   g_test_add_func ("/manet/load/missing", test_missing);
   g_test_add_func ("/manet/load/extra", test_extra);
   g_test_add_func ("/manet/load/misshaped", test_misshaped);
