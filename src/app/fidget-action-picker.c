@@ -288,6 +288,16 @@ on_search_activate (GtkSearchEntry     *entry,
     choose (self, row_get_data (row)->action->code);
 }
 
+/* Escape in the search entry: GtkSearchEntry takes the key for itself ("stop-search"), so
+ * the popover would never see it and the picker would stay open. Escape closes it, typed
+ * text or not, as the one way out a keyboard user expects. */
+static void
+on_search_stop (GtkSearchEntry     *entry,
+                FidgetActionPicker *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self));
+}
+
 static gboolean
 on_search_key (GtkEventControllerKey *controller,
                guint                  keyval,
@@ -520,6 +530,7 @@ fidget_action_picker_init (FidgetActionPicker *self)
                 NULL);
   g_signal_connect (self->search, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect (self->search, "activate", G_CALLBACK (on_search_activate), self);
+  g_signal_connect (self->search, "stop-search", G_CALLBACK (on_search_stop), self);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_search_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search), keys);

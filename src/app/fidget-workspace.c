@@ -1007,6 +1007,20 @@ on_picker_shown (FidgetActionPicker *picker,
   self->pick_mode = self->mark_in >= 0 ? PICK_CREATE : PICK_RELABEL;
 }
 
+/* Closed without a choice (Escape, or a click elsewhere): the keys go back to the video, as
+ * after a choice, unless the click that closed it put the focus somewhere of its own. */
+static void
+on_picker_closed (FidgetActionPicker *picker,
+                  FidgetWorkspace    *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || focus == GTK_WIDGET (self->picker_button) ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (picker)))
+    fidget_workspace_focus (self);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Frames and playback                                                                         */
 
@@ -3514,6 +3528,7 @@ fidget_workspace_init (FidgetWorkspace *self)
   gtk_menu_button_set_popover (self->picker_button, GTK_WIDGET (self->picker));
   g_signal_connect (self->picker, "action-chosen", G_CALLBACK (on_action_chosen), self);
   g_signal_connect (self->picker, "show", G_CALLBACK (on_picker_shown), self);
+  g_signal_connect (self->picker, "closed", G_CALLBACK (on_picker_closed), self);
 
   g_signal_connect (self->jump_entry, "activate", G_CALLBACK (on_jump_activate), self);
   g_signal_connect (self->timeline, "seek", G_CALLBACK (on_timeline_seek), self);

@@ -360,7 +360,7 @@ test_picker_and_codes (void)
   g_autoptr(GPtrArray) mine = NULL;
   g_auto(GStrv) visible = NULL;
   FidgetActionPicker *picker;
-  gint64 deadline;
+  gint64 deadline, mark_in, mark_out;
 
   REQUIRE_DISPLAY ();
 
@@ -374,6 +374,24 @@ test_picker_and_codes (void)
   fidget_workspace_seek (f.workspace, 70);
   app_test_wait_settled (f.workspace);
   press (f.workspace, GDK_KEY_o);
+
+  /* Escape in the search (GtkSearchEntry turns it into "stop-search") closes the picker with
+   * nothing made, the marks kept, and the keys back on the video. */
+  press (f.workspace, GDK_KEY_Return);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  gtk_editable_set_text (fidget_action_picker_get_search_entry (picker), "nodd");
+  g_signal_emit_by_name (fidget_action_picker_get_search_entry (picker), "stop-search");
+  app_test_spin ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  mine = segments_of (&f, "amara");
+  g_assert_cmpuint (mine->len, ==, 0);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  fidget_workspace_get_marks (f.workspace, &mark_in, &mark_out);
+  g_assert_cmpint (mark_in, ==, 60);
+  g_assert_cmpint (mark_out, ==, 70);
+  g_assert_true (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (f.workspace))) ==
+                 GTK_WIDGET (fidget_workspace_get_video_view (f.workspace)));
+
   press (f.workspace, GDK_KEY_Return);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
   visible = fidget_action_picker_get_visible_codes (picker);
