@@ -366,6 +366,8 @@ test_undo_redo_persistent (Fixture       *f,
   g_assert_true (fidget_project_undo (f->project, &description, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (description, "G2"));
+  /* Frames as annotators see them: the segment [30, 60) is frames 30 to 59. */
+  g_assert_nonnull (strstr (description, "frames 30–59"));
   summary = segment_summary (f->project);
   g_assert_cmpstr (summary, ==, "B1:12-20;G2:30-60;");
   g_free (summary);

@@ -87,6 +87,8 @@ struct _FidgetWorkspace
 
   char                *error_text;
   char                *last_message;
+  AdwToast            *toast;          /* the message on screen, replaced by the next one */
+  gint64               toast_since;
   guint                position_notify_id;
 
   /* Template widgets */
@@ -194,15 +196,55 @@ static void                    finish_fix                (FidgetWorkspace *self,
 /* Messages                                                                                    */
 
 static void
-show_message (FidgetWorkspace *self,
-              const char      *message)
+on_toast_dismissed (AdwToast        *toast,
+                    FidgetWorkspace *self)
 {
-  AdwToast *toast = adw_toast_new (message);
+  if (self->toast == toast)
+    g_clear_object (&self->toast);
+}
+
+/* A message replaces the one on screen rather than waiting in line behind it: after "Added
+ * B1" and a quick Ctrl+Z, "Undone" must show at once, and the old message is stale anyway.
+ * A young toast takes the new text in place (libadwaita 1.2 crashes when a toast is
+ * dismissed during its entrance and the window closes before both animations end); an
+ * older one, whose time is running out, makes way for a new toast with its full time. */
+#define TOAST_SECONDS        4
+#define TOAST_REUSE_US       (2 * G_USEC_PER_SEC)
+
+static void
+present_toast (FidgetWorkspace *self,
+               const char      *message,
+               const char      *button_label,
+               const char      *action_name)
+{
+  AdwToast *toast;
 
   g_free (self->last_message);
   self->last_message = g_strdup (message);
-  adw_toast_set_timeout (toast, 4);
+  if (self->toast != NULL && g_get_monotonic_time () - self->toast_since < TOAST_REUSE_US)
+    {
+      adw_toast_set_title (self->toast, message);
+      adw_toast_set_button_label (self->toast, button_label);
+      adw_toast_set_action_name (self->toast, action_name);
+      return;
+    }
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);   /* clears self->toast */
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, TOAST_SECONDS);
+  adw_toast_set_button_label (toast, button_label);
+  adw_toast_set_action_name (toast, action_name);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
+  self->toast = g_object_ref (toast);
+  self->toast_since = g_get_monotonic_time ();
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_message (FidgetWorkspace *self,
+              const char      *message)
+{
+  present_toast (self, message, NULL, NULL);
 }
 
 /* An edit the store refused: what was tried, and the store's reason. */
@@ -666,7 +708,6 @@ delete_selected (FidgetWorkspace *self)
   g_autofree char *code = NULL;
   g_autofree char *message = NULL;
   g_autofree char *uuid = NULL;
-  AdwToast *toast;
 
   if (!require_editing (self))
     return;
@@ -692,12 +733,7 @@ delete_selected (FidgetWorkspace *self)
 
   /* Translators: a segment was deleted; %s is its action code */
   message = g_strdup_printf (_("Deleted %s"), code);
-  g_free (self->last_message);
-  self->last_message = g_strdup (message);
-  toast = adw_toast_new (message);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "workspace.undo");
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  present_toast (self, message, _("_Undo"), "workspace.undo");
 }
 
 static void
@@ -3321,6 +3357,7 @@ fidget_workspace_dispose (GObject *object)
   g_clear_object (&self->player);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
+  g_clear_object (&self->toast);
   g_clear_pointer (&self->mine, g_ptr_array_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
 

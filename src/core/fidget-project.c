@@ -1824,15 +1824,18 @@ lookup_action (FidgetProject *self,
   return action;
 }
 
+/* What an edit did, for the undo log and the messages that quote it ("Undone: ..."): the
+ * frames as annotators see them, first to last inclusive, as the workspace writes them. */
 static char *
 describe_segment (const char         *verb,
                   const FidgetAction *action,
                   gint64              start_frame,
                   gint64              end_frame)
 {
-  return g_strdup_printf ("%s %s %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+  /* Translators: an edit in the undo log, e.g. "Add B1 nodding, frames 90–98" */
+  return g_strdup_printf (_("%s %s %s, frames %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
                           verb, action != NULL ? action->code : "?",
-                          action != NULL ? action->name : "", start_frame, end_frame);
+                          action != NULL ? action->name : "", start_frame, end_frame - 1);
 }
 
 FidgetSegment *

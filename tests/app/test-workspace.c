@@ -293,6 +293,9 @@ test_edit_keys (void)
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 1);
   g_assert_cmpstr (((FidgetSegment *) g_ptr_array_index (mine, 0))->action_code, ==, "G4");
+  /* The message names the frames as the annotator sees them, first to last. */
+  g_assert_cmpstr (fidget_workspace_get_last_message (f.workspace), ==,
+                   "Undone: Delete G4 scratching feet, frames 20–30");
   g_assert_true (app_test_press_with (f.workspace, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
   g_clear_pointer (&mine, g_ptr_array_unref);
   mine = segments_of (&f, "amara");
