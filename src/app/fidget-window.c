@@ -1240,6 +1240,9 @@ fidget_window_class_init (FidgetWindowClass *klass)
                                        "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
                                        "win.import", NULL);
+  /* Back, as in every GNOME app with pages; the workspace leaves Alt alone. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "win.show-videos", NULL);
 }
 
 static void

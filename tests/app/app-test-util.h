@@ -53,6 +53,13 @@ gboolean           app_test_press_with            (FidgetWorkspace *workspace,
                                                    guint            keyval,
                                                    GdkModifierType  state);
 
+/* Runs @widget's own shortcut for @keyval with @mods, as pressing the keys would (GTK 4.8
+ * cannot synthesise key events): looked up among the widget's controllers, where its class
+ * bindings live. Returns whether one was found and activated. */
+gboolean           app_test_activate_shortcut     (GtkWidget       *widget,
+                                                   guint            keyval,
+                                                   GdkModifierType  mods);
+
 /* A new application, not unique (a Fidget the developer has running must not receive the
  * test's calls), that opens files and is registered (its startup has run). */
 FidgetApplication *app_test_create_application    (void);
