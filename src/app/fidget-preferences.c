@@ -149,6 +149,7 @@ add_model_page (FidgetPreferences *self)
   GtkWidget *choose = gtk_button_new_with_mnemonic (_("_Choose…"));
 
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Model"));
+  adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (page), FIDGET_PREFERENCES_PAGE_MODEL);
   adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "system-run-symbolic");
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("MANet Suggestions"));
   /* Translators: %s says where MANet's weights come from and how to convert them */
@@ -220,6 +221,7 @@ fidget_preferences_new (GtkWindow *parent)
 
   page = adw_preferences_page_new ();
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("Playback"));
+  adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (page), FIDGET_PREFERENCES_PAGE_PLAYBACK);
   adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "media-playback-start-symbolic");
 
   group = adw_preferences_group_new ();

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FidgetPreferences, fidget_preferences, FIDGET, PREFERENCES, AdwPreferencesWindow)
 
+/* The pages' names, for adw_preferences_window_set_visible_page_name(). */
+#define FIDGET_PREFERENCES_PAGE_PLAYBACK "playback"
+#define FIDGET_PREFERENCES_PAGE_MODEL    "model"
+
 /* Returns NULL when the settings schema is not installed. The weights row is for the project
  * of @parent when it is a FidgetWindow with a project open. */
 FidgetPreferences *fidget_preferences_new              (GtkWindow         *parent);

@@ -685,6 +685,8 @@ show_videos_action (GtkWidget  *widget,
   fidget_window_reload (self);
 }
 
+/* win.preferences opens on the first page; win.choose-weights on the model's, where the
+ * weights are chosen and the text says where to get them. */
 static void
 preferences_action (GtkWidget  *widget,
                     const char *action_name,
@@ -701,6 +703,9 @@ preferences_action (GtkWidget  *widget,
       fidget_window_show_error (FIDGET_WINDOW (widget), _("No Preferences"), error);
       return;
     }
+  if (g_strcmp0 (action_name, "win.choose-weights") == 0)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences),
+                                                  FIDGET_PREFERENCES_PAGE_MODEL);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -1232,6 +1237,7 @@ fidget_window_class_init (FidgetWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-package", NULL, export_package_action);
   gtk_widget_class_install_action (widget_class, "win.import-package", NULL, import_package_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-weights", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.show-agreement", NULL, show_agreement_action);
   gtk_widget_class_install_action (widget_class, "win.choose-annotator", NULL,
                                    choose_annotator_action);

@@ -20,7 +20,6 @@
 #include "fidget-format.h"
 #include "fidget-motion-cache.h"
 #include "fidget-player.h"
-#include "fidget-preferences.h"
 #include "fidget-review.h"
 #include "fidget-scan.h"
 #include "fidget-settings.h"
@@ -1674,14 +1673,10 @@ assist_update (FidgetWorkspace *self)
                               "Preferences; everything else works without them."),
                             self->model_error);
   else if (no_weights)
-    {
-      g_autofree char *help = fidget_preferences_weights_help ();
-
-      /* Translators: %s says where MANet's weights come from and how to convert them */
-      text = g_strdup_printf (_("No MANet weights for this project, so no model suggestions "
-                                "(everything else works). %s; then choose the .safetensors "
-                                "file in Preferences."), help);
-    }
+    /* One line that stays out of the way all day; the button beside it opens the page that
+     * says where the weights come from and how to convert them. */
+    text = g_strdup (_("No MANet weights for this project, so no model suggestions "
+                       "(everything else works). Choose Weights… says where to get them."));
   else if (self->model == NULL)
     text = g_strdup (_("Loading the model…"));
   else

@@ -267,14 +267,38 @@ test_no_weights (void)
   REQUIRE_DISPLAY ();
 
   fixture_open (&f, FALSE);
-  /* Says where the weights come from and how to convert them, and that the rest works. */
+  /* Says in one line that there is no model and the rest works; the button beside it opens
+   * the Model page of Preferences, which says where the weights come from and how to
+   * convert them. */
   text = fidget_workspace_get_assist_text (f.workspace);
   g_assert_nonnull (strstr (text, "No MANet weights"));
-  g_assert_nonnull (strstr (text, "MA-52 authors"));
-  g_assert_nonnull (strstr (text, "tools/convert_weights.py"));
-  g_assert_nonnull (strstr (text, "Preferences"));
-  g_assert_null (strstr (text, "--weights"));
+  g_assert_nonnull (strstr (text, "Choose Weights"));
+  g_assert_cmpuint (strlen (text), <, 140);
   g_assert_null (fidget_workspace_get_model (f.workspace));
+  {
+    g_autoptr(GList) toplevels = NULL;
+    FidgetPreferences *preferences = NULL;
+    const char *help;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.choose-weights",
+                                               NULL));
+    app_test_spin ();
+    toplevels = gtk_window_list_toplevels ();
+    for (const GList *l = toplevels; l != NULL; l = l->next)
+      if (FIDGET_IS_PREFERENCES (l->data))
+        preferences = l->data;
+    g_assert_nonnull (preferences);
+    g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (preferences)),
+                     ==, FIDGET_PREFERENCES_PAGE_MODEL);
+    help = adw_preferences_group_get_description (
+      ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (GTK_WIDGET (fidget_preferences_get_weights_row (preferences)),
+                                                      ADW_TYPE_PREFERENCES_GROUP)));
+    g_assert_nonnull (strstr (help, "MA-52 authors"));
+    g_assert_nonnull (strstr (help, "tools/convert_weights.py"));
+    g_assert_null (strstr (help, "--weights"));
+    gtk_window_destroy (GTK_WINDOW (preferences));
+    app_test_spin ();
+  }
 
   /* The motion strip needs no model. */
   wait_until (f.workspace, motion_ready, "the motion strip");
