@@ -38,19 +38,28 @@ fidget_review_state_to_string (FidgetReviewState state)
   return state_names[state];
 }
 
+/* The index of @str among @names, ignoring ASCII case; -1 when it is none of them. */
+static int
+name_index (const char *const *names,
+            guint              n_names,
+            const char        *str)
+{
+  for (guint i = 0; str != NULL && i < n_names; i++)
+    if (g_ascii_strcasecmp (str, names[i]) == 0)
+      return (int) i;
+  return -1;
+}
+
 gboolean
 fidget_review_state_from_string (const char        *str,
                                  FidgetReviewState *state)
 {
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (state_names); i++)
-    {
-      if (g_ascii_strcasecmp (str, state_names[i]) == 0)
-        {
-          *state = (FidgetReviewState) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  int i = name_index (state_names, G_N_ELEMENTS (state_names), str);
+
+  if (i < 0)
+    return FALSE;
+  *state = (FidgetReviewState) i;
+  return TRUE;
 }
 
 static const char *const decision_names[] = {
@@ -71,15 +80,12 @@ gboolean
 fidget_decision_kind_from_string (const char         *str,
                                   FidgetDecisionKind *kind)
 {
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (decision_names); i++)
-    {
-      if (g_ascii_strcasecmp (str, decision_names[i]) == 0)
-        {
-          *kind = (FidgetDecisionKind) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  int i = name_index (decision_names, G_N_ELEMENTS (decision_names), str);
+
+  if (i < 0)
+    return FALSE;
+  *kind = (FidgetDecisionKind) i;
+  return TRUE;
 }
 
 static const char *const dispute_names[] = {
@@ -95,13 +101,13 @@ fidget_dispute_kind_to_string (FidgetDisputeKind kind)
   return dispute_names[kind];
 }
 
+/* From the database, which only ever holds these names. */
 static FidgetDisputeKind
 dispute_kind_from_string (const char *str)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (dispute_names); i++)
-    if (g_strcmp0 (str, dispute_names[i]) == 0)
-      return (FidgetDisputeKind) i;
-  return FIDGET_DISPUTE_LABEL;
+  int i = name_index (dispute_names, G_N_ELEMENTS (dispute_names), str);
+
+  return i < 0 ? FIDGET_DISPUTE_LABEL : (FidgetDisputeKind) i;
 }
 
 /* }}} */
