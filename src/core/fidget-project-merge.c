@@ -107,6 +107,41 @@ query_text (FidgetProject  *project,
   return TRUE;
 }
 
+/* Reads the first @n_values integer columns of the row @sql finds (at most one is looked at)
+ * into @values, which keep what they held when there is none. The parameters are
+ * @text_key (?1, unless NULL) and then @int_keys. Returns 1 for a row, 0 for none, -1 on an
+ * error: a failed read is never taken for a missing row. */
+static int
+lookup_row (FidgetProject  *project,
+            const char     *sql,
+            const char     *text_key,
+            const gint64   *int_keys,
+            guint           n_int_keys,
+            gint64         *values,
+            guint           n_values,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = fidget_project_prepare (project, sql, error);
+  int param = 1, rc;
+
+  if (stmt == NULL)
+    return -1;
+  if (text_key != NULL)
+    sqlite3_bind_text (stmt, param++, text_key, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; i < n_int_keys; i++)
+    sqlite3_bind_int64 (stmt, param++, int_keys[i]);
+  rc = sqlite3_step (stmt);
+  for (guint i = 0; rc == SQLITE_ROW && i < n_values; i++)
+    values[i] = sqlite3_column_int64 (stmt, (int) i);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      fidget_project_sqlite_error (project, error, rc, _("read the project"));
+      return -1;
+    }
+  return rc == SQLITE_ROW;
+}
+
 /* Looks an id up by one text key; 0 when not there, -1 on error. */
 static gint64
 lookup_id (FidgetProject  *project,
@@ -114,23 +149,9 @@ lookup_id (FidgetProject  *project,
            const char     *key,
            GError        **error)
 {
-  sqlite3_stmt *stmt = fidget_project_prepare (project, sql, error);
   gint64 id = 0;
-  int rc;
 
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      fidget_project_sqlite_error (project, error, rc, _("read the project"));
-      return -1;
-    }
-  return id;
+  return lookup_row (project, sql, key, NULL, 0, &id, 1, error) < 0 ? -1 : id;
 }
 
 /* A JSON string literal for @str (UTF-8). */
@@ -1057,8 +1078,9 @@ merge_review (Merge         *m,
                                          "disputed", "consensus", "verified" };
   g_autofree char *image = NULL;
   sqlite3_stmt *stmt;
-  gint64 video, primary, reviewer, local_round = 0, local_changed = 0;
+  gint64 video, primary, reviewer, local_round, local_changed, local[2] = { 0, 0 };
   gboolean exists, known_state = FALSE;
+  int found;
   const char *uuid;
 
   if (!need_uuid (each, 1, _("review"), index, "uuid", error) ||
@@ -1083,19 +1105,13 @@ merge_review (Merge         *m,
                        g_memdup2 (&(gint64) { sqlite3_column_int64 (each, 5) },
                                   sizeof (gint64)));
 
-  stmt = fidget_project_prepare (m->project,
-                                 "SELECT round, changed_us FROM review WHERE video_id = ?1",
-                                 error);
-  if (stmt == NULL)
+  found = lookup_row (m->project, "SELECT round, changed_us FROM review WHERE video_id = ?1",
+                      NULL, &video, 1, local, 2, error);
+  if (found < 0)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, video);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  if (exists)
-    {
-      local_round = sqlite3_column_int64 (stmt, 0);
-      local_changed = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
+  exists = found > 0;
+  local_round = local[0];
+  local_changed = local[1];
 
   if (exists &&
       (m->options->direction == FIDGET_PACKAGE_RETURN ||
@@ -1203,6 +1219,7 @@ merge_confirmation (Merge         *m,
   sqlite3_stmt *stmt;
   gint64 segment_id, local_confirmed = 0;
   gboolean exists, owned = is_persons (m, owner);
+  int found;
 
   if (sqlite3_column_type (each, 11) == SQLITE_NULL ||
       (m->options->direction == FIDGET_PACKAGE_RETURN && !same_round (m, video)))
@@ -1214,17 +1231,12 @@ merge_confirmation (Merge         *m,
                                error)) <= 0)
     return segment_id == 0;   /* a segment this package did not add (not the person's) */
 
-  stmt = fidget_project_prepare (m->project,
-                                 "SELECT confirmed_us FROM review_confirmation "
-                                 "WHERE segment_id = ?1",
-                                 error);
-  if (stmt == NULL)
+  found = lookup_row (m->project,
+                      "SELECT confirmed_us FROM review_confirmation WHERE segment_id = ?1",
+                      NULL, &segment_id, 1, &local_confirmed, 1, error);
+  if (found < 0)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, segment_id);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  if (exists)
-    local_confirmed = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  exists = found > 0;
 
   if (!package_wins (m, exists, owned, sqlite3_column_int64 (each, 12), local_confirmed))
     return TRUE;
@@ -1276,9 +1288,10 @@ merge_segment (Merge         *m,
   g_autofree char *summary = NULL;
   sqlite3_stmt *stmt;
   const char *uuid, *emotion;
-  gint64 video, owner, action, frames = 0, local_owner = 0, local_video = 0;
-  gint64 local_modified = 0, start, end;
+  gint64 video, owner, action, frames = 0, start, end;
+  gint64 local[3] = { 0, 0, 0 };   /* annotator_id, video_id, modified_us */
   gboolean exists, owned, emotion_ok;
+  int found;
 
   if (!need_uuid (each, 0, _("segment"), index, "uuid", error) ||
       !need_int (each, 3, _("segment"), index, "start_frame", error) ||
@@ -1333,22 +1346,13 @@ merge_segment (Merge         *m,
       return FALSE;
     }
 
-  stmt = fidget_project_prepare (m->project,
-                                 "SELECT annotator_id, video_id, modified_us FROM segment "
-                                 "WHERE uuid = ?1",
-                                 error);
-  if (stmt == NULL)
+  found = lookup_row (m->project,
+                      "SELECT annotator_id, video_id, modified_us FROM segment WHERE uuid = ?1",
+                      uuid, NULL, 0, local, 3, error);
+  if (found < 0)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  if (exists)
-    {
-      local_owner = sqlite3_column_int64 (stmt, 0);
-      local_video = sqlite3_column_int64 (stmt, 1);
-      local_modified = sqlite3_column_int64 (stmt, 2);
-    }
-  sqlite3_reset (stmt);
-  if (exists && (local_owner != owner || local_video != video))
+  exists = found > 0;
+  if (exists && (local[0] != owner || local[1] != video))
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
                    _("The package's segment %s is someone else's or on another video here"),
@@ -1356,7 +1360,7 @@ merge_segment (Merge         *m,
       return FALSE;
     }
 
-  if (package_wins (m, exists, owned, sqlite3_column_int64 (each, 10), local_modified))
+  if (package_wins (m, exists, owned, sqlite3_column_int64 (each, 10), local[2]))
     {
       if (owned && !check_rules (m, video, exists ? _("import a changed segment")
                                                   : _("import a new segment"), error))
@@ -1424,9 +1428,11 @@ merge_decision (Merge         *m,
   g_autofree char *summary = NULL;
   sqlite3_stmt *stmt;
   const char *uuid, *kind;
-  gint64 video, checker, segment_id, segment_owner = 0, primary = 0, action = 0;
+  gint64 video, checker, segment_id, segment_owner, primary, action = 0;
+  gint64 segment[3] = { 0, 0, 0 };   /* id, annotator_id, the review's primary_id */
   gint64 local_decided = 0;
   gboolean exists, owned, kind_ok = FALSE, reject;
+  int found;
 
   if (!need_uuid (each, 0, _("decision"), index, "uuid", error) ||
       !need_uuid (each, 3, _("decision"), index, "segment", error) ||
@@ -1467,23 +1473,15 @@ merge_decision (Merge         *m,
       return FALSE;
     }
 
-  stmt = fidget_project_prepare (m->project,
-                                 "SELECT s.id, s.annotator_id, r.primary_id FROM segment s "
-                                 "LEFT JOIN review r ON r.video_id = s.video_id "
-                                 "WHERE s.uuid = ?1 AND s.video_id = ?2",
-                                 error);
-  if (stmt == NULL)
+  if (lookup_row (m->project,
+                  "SELECT s.id, s.annotator_id, r.primary_id FROM segment s "
+                  "LEFT JOIN review r ON r.video_id = s.video_id "
+                  "WHERE s.uuid = ?1 AND s.video_id = ?2",
+                  text (each, 3), &video, 1, segment, 3, error) < 0)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, text (each, 3), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, video);
-  segment_id = 0;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      segment_id = sqlite3_column_int64 (stmt, 0);
-      segment_owner = sqlite3_column_int64 (stmt, 1);
-      primary = sqlite3_column_int64 (stmt, 2);
-    }
-  sqlite3_reset (stmt);
+  segment_id = segment[0];
+  segment_owner = segment[1];
+  primary = segment[2];
   if (segment_id == 0)
     {
       g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_CONFLICT,
@@ -1502,18 +1500,13 @@ merge_decision (Merge         *m,
       return FALSE;
     }
 
-  stmt = fidget_project_prepare (m->project,
-                                 "SELECT decided_us FROM review_decision "
-                                 "WHERE checker_id = ?1 AND segment_id = ?2",
-                                 error);
-  if (stmt == NULL)
+  found = lookup_row (m->project,
+                      "SELECT decided_us FROM review_decision "
+                      "WHERE checker_id = ?1 AND segment_id = ?2",
+                      NULL, (gint64[]) { checker, segment_id }, 2, &local_decided, 1, error);
+  if (found < 0)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, checker);
-  sqlite3_bind_int64 (stmt, 2, segment_id);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  if (exists)
-    local_decided = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  exists = found > 0;
 
   if (!package_wins (m, exists, owned, sqlite3_column_int64 (each, 8), local_decided))
     return TRUE;
@@ -1636,30 +1629,21 @@ merge_tombstone (Merge         *m,
   g_autofree char *before = NULL;
   sqlite3_stmt *stmt;
   const char *uuid;
-  gint64 video, owner = 0, local_video = 0;
-  gboolean exists;
+  gint64 video, local[2] = { 0, 0 };   /* annotator_id, video_id */
+  int found;
 
   if (!need_uuid (each, 0, _("tombstone"), index, "uuid", error) ||
       (video = video_id (m, text (each, 1), _("tombstone"), index, error)) == 0)
     return FALSE;
   uuid = text (each, 0);
-  stmt = fidget_project_prepare (m->project,
-                                 "SELECT annotator_id, video_id FROM segment WHERE uuid = ?1",
-                                 error);
-  if (stmt == NULL)
+  found = lookup_row (m->project, "SELECT annotator_id, video_id FROM segment WHERE uuid = ?1",
+                      uuid, NULL, 0, local, 2, error);
+  if (found < 0)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  if (exists)
-    {
-      owner = sqlite3_column_int64 (stmt, 0);
-      local_video = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  if (!exists || local_video != video ||
-      is_persons (m, owner) != (m->options->direction == FIDGET_PACKAGE_RETURN))
+  if (found == 0 || local[1] != video ||
+      is_persons (m, local[0]) != (m->options->direction == FIDGET_PACKAGE_RETURN))
     return TRUE;
-  if (is_persons (m, owner) && !check_rules (m, video, _("import a deletion"), error))
+  if (is_persons (m, local[0]) && !check_rules (m, video, _("import a deletion"), error))
     return FALSE;
   if (!(before = row_image (m, SEGMENT_IMAGE_SQL, uuid, error)))
     return FALSE;
