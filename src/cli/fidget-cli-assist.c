@@ -632,8 +632,8 @@ const FidgetCliCommand fidget_cli_assist_commands[] = {
     "prelabel PROJECT --video ID --weights W [--shard i/n] [--threads N] [--json]" },
   { "suggestions", cmd_suggestions,
     "suggestions PROJECT --video ID [--json]\n"
-    "suggestions accept|reject PROJECT UUID --as NAME [--json]\n"
-    "suggestions fix PROJECT UUID --as NAME [--action CODE] [--start F] [--end F] [--json]" },
+    "  suggestions accept|reject PROJECT UUID --as NAME [--json]\n"
+    "  suggestions fix PROJECT UUID --as NAME [--action CODE] [--start F] [--end F] [--json]" },
   { "classify", cmd_classify,
     "classify PROJECT --video ID --start F --end F --weights W [--threads N] [--json]" },
   { "motion", cmd_motion, "motion PROJECT --video ID [--json]" },
