@@ -160,25 +160,24 @@ run_fail (Run    *run,
   g_cancellable_cancel (run->cancellable);
 }
 
+/* Reports under the lock: the encoders finish frames in parallel, and a fraction computed by
+ * one and handed on after another's larger one would move the bar backwards (seen in CI).
+ * The callbacks only pass the fraction on; none comes back into the run. */
 static void
 run_frames_done (Run    *run,
                  gint64  n)
 {
-  gboolean report = FALSE;
-  double fraction = 0.0;
-
   g_mutex_lock (&run->lock);
   run->frames_done += n;
   if (run->frames_total > 0 &&
       (run->frames_done - run->frames_reported) * 200 >= run->frames_total)
     {
       run->frames_reported = run->frames_done;
-      fraction = MIN (0.999, (double) run->frames_done / run->frames_total);
-      report = TRUE;
+      if (run->progress != NULL)
+        run->progress (MIN (0.999, (double) run->frames_done / run->frames_total),
+                       run->progress_data);
     }
   g_mutex_unlock (&run->lock);
-  if (report && run->progress != NULL)
-    run->progress (fraction, run->progress_data);
 }
 
 static void
