@@ -11,6 +11,15 @@ G_BEGIN_DECLS
 
 #define FIDGET_MANET_N_BLOCKS 16
 
+/* The element-wise passes (transforms, gathers) are plain loops that the compiler
+ * vectorises; built for the x86-64 baseline they get 128-bit vectors or none. An AVX-512
+ * copy is built beside the baseline one and chosen when the program starts, by processor. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define FIDGET_MANET_VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "default")))
+#else
+#define FIDGET_MANET_VECTOR_CLONES
+#endif
+
 /* A convolution with its batch norm folded in: weight [cout][cin * k * k], bias [cout]. */
 typedef struct
 {

@@ -21,6 +21,13 @@
 #include "fidget-manet-private.h"
 #include "fidget-manet-winograd.h"
 
+/* No fused multiply-adds in the transforms: a loop's vector body and its scalar remainder
+ * would fuse differently, and which tiles fall in the remainder depends on how the tiles
+ * are split between threads, so the result would depend on the thread count. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize ("fp-contract=off")
+#endif
+
 #define ALPHA 6
 #define M_OUT 4
 
@@ -84,20 +91,61 @@ fidget_manet_winograd_scratch (int cin,
   return (gsize) ALPHA * ALPHA * n_tiles * (1 + cin + cout);
 }
 
-/* B^T d B along one axis: six values in, six out, for n tiles at once (stride n). */
-#define INPUT_1D(in, out, stride, n)                                                 \
-  for (int j = 0; j < (n); j++)                                                      \
-    {                                                                                \
-      float d0 = (in)[0 * (stride) + j], d1 = (in)[1 * (stride) + j];                \
-      float d2 = (in)[2 * (stride) + j], d3 = (in)[3 * (stride) + j];                \
-      float d4 = (in)[4 * (stride) + j], d5 = (in)[5 * (stride) + j];                \
-      (out)[0 * (stride) + j] = 4.0f * d0 - 5.0f * d2 + d4;                          \
-      (out)[1 * (stride) + j] = -4.0f * d1 - 4.0f * d2 + d3 + d4;                    \
-      (out)[2 * (stride) + j] = 4.0f * d1 - 4.0f * d2 - d3 + d4;                     \
-      (out)[3 * (stride) + j] = -2.0f * d1 - d2 + 2.0f * d3 + d4;                    \
-      (out)[4 * (stride) + j] = 2.0f * d1 - d2 - 2.0f * d3 + d4;                     \
-      (out)[5 * (stride) + j] = 4.0f * d1 - 5.0f * d3 + d5;                          \
+/* B^T d B along one axis: six rows in, six rows out, n tiles each. Rows of their own, none
+ * overlapping another, so that the loop vectorises. */
+static inline __attribute__ ((always_inline)) void
+input_1d (const float *restrict d0,
+          const float *restrict d1,
+          const float *restrict d2,
+          const float *restrict d3,
+          const float *restrict d4,
+          const float *restrict d5,
+          float *restrict       o0,
+          float *restrict       o1,
+          float *restrict       o2,
+          float *restrict       o3,
+          float *restrict       o4,
+          float *restrict       o5,
+          int                   n)
+{
+  for (int j = 0; j < n; j++)
+    {
+      o0[j] = 4.0f * d0[j] - 5.0f * d2[j] + d4[j];
+      o1[j] = -4.0f * d1[j] - 4.0f * d2[j] + d3[j] + d4[j];
+      o2[j] = 4.0f * d1[j] - 4.0f * d2[j] - d3[j] + d4[j];
+      o3[j] = -2.0f * d1[j] - d2[j] + 2.0f * d3[j] + d4[j];
+      o4[j] = 2.0f * d1[j] - d2[j] - 2.0f * d3[j] + d4[j];
+      o5[j] = 4.0f * d1[j] - 5.0f * d3[j] + d5[j];
     }
+}
+
+/* out[k] = in[4 k] for k < n: the same element of the windows of neighbouring tiles. */
+static inline __attribute__ ((always_inline)) void
+copy_every_fourth (const float *restrict in,
+                   float *restrict       out,
+                   int                   n)
+{
+  for (int k = 0; k < n; k++)
+    out[k] = in[M_OUT * k];
+}
+
+/* out[4 k + i] = in_i[k] for k < n: four columns of neighbouring output tiles. */
+static inline __attribute__ ((always_inline)) void
+interleave_four (const float *restrict in0,
+                 const float *restrict in1,
+                 const float *restrict in2,
+                 const float *restrict in3,
+                 float *restrict       out,
+                 int                   n)
+{
+  for (int k = 0; k < n; k++)
+    {
+      out[M_OUT * k + 0] = in0[k];
+      out[M_OUT * k + 1] = in1[k];
+      out[M_OUT * k + 2] = in2[k];
+      out[M_OUT * k + 3] = in3[k];
+    }
+}
 
 void
 fidget_manet_winograd_block_init (FidgetManetWinograd   *block,
@@ -126,7 +174,7 @@ fidget_manet_winograd_block_init (FidgetManetWinograd   *block,
 }
 
 /* V[e][c][j] for channels c0 .. c1 - 1; @d is [36][n_tiles] of scratch. */
-void
+FIDGET_MANET_VECTOR_CLONES void
 fidget_manet_winograd_input (const FidgetManetWinograd *block,
                              int                        c0,
                              int                        c1,
@@ -136,55 +184,80 @@ fidget_manet_winograd_input (const FidgetManetWinograd *block,
   int per_frame = block->tiles_y * block->tiles_x;
   gsize frame = (gsize) h * w, n_all = (gsize) block->n_frames * frame;
   float tmp[ALPHA * ALPHA * FIDGET_MANET_WINOGRAD_MAX_TILES];
-  float row_out[ALPHA * FIDGET_MANET_WINOGRAD_MAX_TILES];
 
   for (int c = c0; c < c1; c++)
     {
       const float *plane = block->in + (gsize) c * n_all;
 
-      for (int j = 0; j < nt; j++)
+      /* A row of tiles at a time: the tiles that lie wholly inside the picture are copied
+       * as one run per element of the 6x6 window (every fourth value of an input row), the
+       * ones that overhang its border value by value, with zeros outside. */
+      for (int j = 0; j < nt;)
         {
           int tile = block->tile0 + j;
           int f = tile / per_frame, r = tile % per_frame;
-          int y0 = (r / block->tiles_x) * M_OUT - 1, x0 = (r % block->tiles_x) * M_OUT - 1;
+          int tx = r % block->tiles_x;
+          int y0 = (r / block->tiles_x) * M_OUT - 1;
+          int run = MIN (block->tiles_x - tx, nt - j);
           const float *src = plane + f * frame;
+          int inner0 = j, inner1 = j;   /* the run's tiles inside the picture */
 
-          if (y0 >= 0 && x0 >= 0 && y0 + ALPHA <= h && x0 + ALPHA <= w)
+          if (y0 >= 0 && y0 + ALPHA <= h)
             {
-              for (int dy = 0; dy < ALPHA; dy++)
-                for (int dx = 0; dx < ALPHA; dx++)
-                  d[(dy * ALPHA + dx) * nt + j] = src[(y0 + dy) * w + x0 + dx];
-              continue;
-            }
-          for (int dy = 0; dy < ALPHA; dy++)
-            {
-              int y = y0 + dy;
+              /* x0 = t * M_OUT - 1 of tile row position t is inside when t >= 1 and
+               * t * M_OUT + ALPHA - 1 <= w */
+              int t0 = MAX (tx, 1), t1 = MIN (tx + run, (w - ALPHA + 1) / M_OUT + 1);
 
-              for (int dx = 0; dx < ALPHA; dx++)
+              if (t1 > t0)
                 {
-                  int x = x0 + dx;
-
-                  d[(dy * ALPHA + dx) * nt + j] =
-                    (y >= 0 && y < h && x >= 0 && x < w) ? src[y * w + x] : 0.0f;
+                  inner0 = j + (t0 - tx);
+                  inner1 = j + (t1 - tx);
+                  for (int dy = 0; dy < ALPHA; dy++)
+                    for (int dx = 0; dx < ALPHA; dx++)
+                      copy_every_fourth (src + (gsize) (y0 + dy) * w + t0 * M_OUT - 1 + dx,
+                                         d + (dy * ALPHA + dx) * nt + inner0, inner1 - inner0);
                 }
             }
+          for (int k = j; k < j + run; k++)
+            {
+              int x0 = (tx + k - j) * M_OUT - 1;
+
+              if (k >= inner0 && k < inner1)
+                continue;
+              for (int dy = 0; dy < ALPHA; dy++)
+                {
+                  int y = y0 + dy;
+
+                  for (int dx = 0; dx < ALPHA; dx++)
+                    {
+                      int x = x0 + dx;
+
+                      d[(dy * ALPHA + dx) * nt + k] =
+                        (y >= 0 && y < h && x >= 0 && x < w) ? src[y * w + x] : 0.0f;
+                    }
+                }
+            }
+          j += run;
         }
-      /* along dy for each column, then along dx for each row */
+      /* Along dy for each column (rows dy * ALPHA + dx of d), then along dx for each row,
+       * straight into V's rows e = dy * ALPHA + dx of this channel. */
       for (int dx = 0; dx < ALPHA; dx++)
         {
-          const float *col_in = d + dx * nt;
-          float *col_out = tmp + dx * nt;
-
-          INPUT_1D (col_in, col_out, ALPHA * nt, nt);
+#define ROW(buf, dy) ((buf) + ((dy) * ALPHA + dx) * nt)
+          input_1d (ROW (d, 0), ROW (d, 1), ROW (d, 2), ROW (d, 3), ROW (d, 4), ROW (d, 5),
+                    ROW (tmp, 0), ROW (tmp, 1), ROW (tmp, 2), ROW (tmp, 3), ROW (tmp, 4),
+                    ROW (tmp, 5), nt);
+#undef ROW
         }
       for (int dy = 0; dy < ALPHA; dy++)
         {
-          const float *row_in = tmp + dy * ALPHA * nt;
+          const float *row = tmp + dy * ALPHA * nt;
+          float *v = block->v + ((gsize) dy * ALPHA * cin + c) * nt;
+          gsize e_stride = (gsize) cin * nt;
 
-          INPUT_1D (row_in, row_out, nt, nt);
-          for (int dx = 0; dx < ALPHA; dx++)
-            memcpy (block->v + ((gsize) (dy * ALPHA + dx) * cin + c) * nt, row_out + dx * nt,
-                    nt * sizeof (float));
+          input_1d (row, row + nt, row + 2 * nt, row + 3 * nt, row + 4 * nt, row + 5 * nt,
+                    v, v + e_stride, v + 2 * e_stride, v + 3 * e_stride, v + 4 * e_stride,
+                    v + 5 * e_stride, nt);
         }
     }
 }
@@ -219,7 +292,7 @@ fidget_manet_winograd_gemm (const FidgetManetWinograd *block,
 }
 
 /* Output channels k0 .. k1 - 1: A^T M A, bias, ReLU, into out. */
-void
+FIDGET_MANET_VECTOR_CLONES void
 fidget_manet_winograd_output (const FidgetManetWinograd *block,
                               int                        k0,
                               int                        k1)
@@ -271,23 +344,29 @@ fidget_manet_winograd_output (const FidgetManetWinograd *block,
               out3[j] = MAX (s1 - s2 + 8.0f * (s3 - s4) + s5 + bias, 0.0f);
             }
         }
-      for (int j = 0; j < nt; j++)
+      /* A row of tiles at a time: the tiles wholly inside the picture write each output row
+       * as one interleaving of four rows of o, the last one of a row that overhangs the
+       * border value by value. */
+      for (int j = 0; j < nt;)
         {
           int tile = block->tile0 + j;
           int f = tile / per_frame, r = tile % per_frame;
-          int y0 = (r / block->tiles_x) * M_OUT, x0 = (r % block->tiles_x) * M_OUT;
-          float *dst = block->out + (gsize) k * n_all + f * frame + (gsize) y0 * w + x0;
+          int tx = r % block->tiles_x;
+          int y0 = (r / block->tiles_x) * M_OUT;
+          int run = MIN (block->tiles_x - tx, nt - j);
+          int whole = CLAMP (w / M_OUT - tx, 0, run);   /* tiles with all four columns */
+          float *dst = block->out + (gsize) k * n_all + f * frame + (gsize) y0 * w + tx * M_OUT;
 
-          if (y0 + M_OUT <= h && x0 + M_OUT <= w)
-            {
-              for (int oy = 0; oy < M_OUT; oy++)
-                for (int ox = 0; ox < M_OUT; ox++)
-                  dst[oy * w + ox] = o[(oy * M_OUT + ox) * nt + j];
-              continue;
-            }
           for (int oy = 0; oy < M_OUT && y0 + oy < h; oy++)
-            for (int ox = 0; ox < M_OUT && x0 + ox < w; ox++)
-              dst[oy * w + ox] = o[(oy * M_OUT + ox) * nt + j];
+            {
+              const float *row = o + oy * M_OUT * nt + j;
+
+              interleave_four (row, row + nt, row + 2 * nt, row + 3 * nt, dst + oy * w, whole);
+              for (int t = whole; t < run; t++)
+                for (int ox = 0; ox < M_OUT && (tx + t) * M_OUT + ox < w; ox++)
+                  dst[oy * w + t * M_OUT + ox] = row[ox * nt + t];
+            }
+          j += run;
         }
     }
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "fidget-manet.h"
+#include "fidget-manet-gemm.h"
 #include "fidget-manet-private.h"
 #include "fidget-npy.h"
 #include "fidget-test-util.h"
@@ -121,7 +122,9 @@ test_fixture (void)
   expected_features = read_npy (features_path, fidget_manet_get_n_features (model));
   expected_embedding = read_npy (embedding_path, fidget_manet_get_n_embedding (model));
 
-  /* Thread counts change the tiling: every one must give the same numbers. */
+  /* Thread counts change the tiling: every one must give the same numbers, to the bit with
+   * the engine's own product (it adds in the same order whatever the split; see
+   * reduce_means()); OpenBLAS picks its kernels by matrix size, so there only nearly. */
   for (int threads = 1; threads <= 3; threads++)
     {
       float logits[52];
@@ -140,7 +143,12 @@ test_fixture (void)
       if (threads == 1)
         memcpy (first, logits, sizeof first);
       else
-        g_assert_cmpfloat (max_diff (first, logits, 52), <=, 1e-5);
+        {
+          if (fidget_manet_gemm_available ())
+            g_assert_cmpmem (first, sizeof first, logits, sizeof logits);
+          else
+            g_assert_cmpfloat (max_diff (first, logits, 52), <=, 1e-5);
+        }
     }
 }
 
