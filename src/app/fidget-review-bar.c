@@ -1251,6 +1251,9 @@ submit (FidgetReviewBar *self)
     }
   if (ok)
     {
+      /* Nothing is left to look at in a loop. */
+      if (self->workspace != NULL)
+        fidget_workspace_review_end (self->workspace);
       message (self, done);
       fidget_review_bar_reload (self, FALSE);
     }

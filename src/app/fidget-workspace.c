@@ -3618,6 +3618,15 @@ fidget_workspace_review_show_range (FidgetWorkspace *self,
 }
 
 void
+fidget_workspace_review_end (FidgetWorkspace *self)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  fidget_workspace_set_playing (self, FALSE);
+  clear_loop (self);
+}
+
+void
 fidget_workspace_review_set_marks (FidgetWorkspace *self,
                                    gint64           in_frame,
                                    gint64           out_frame)

@@ -64,6 +64,9 @@ void               fidget_workspace_review_show_range    (FidgetWorkspace *self,
                                                           gint64           start,
                                                           gint64           end,
                                                           gboolean         play);
+/* The walk is over (submitted or verified): playback stops and the loop goes, the playhead
+ * and the selection stay where they are. */
+void               fidget_workspace_review_end           (FidgetWorkspace *self);
 /* The in and out marks (the out one included), -1 for none: a range being adjusted. */
 void               fidget_workspace_review_set_marks     (FidgetWorkspace *self,
                                                           gint64           in_frame,

@@ -638,6 +638,14 @@ test_cross_check_with_keys (void)
   }
   g_assert_cmpint (fidget_review_bar_get_mode (f.bar), ==, FIDGET_REVIEW_BAR_INFO);
   g_assert_true (g_str_has_prefix (fidget_review_bar_get_detail (f.bar), "Yours is submitted"));
+  /* The walk is over: nothing plays on in the last segment's loop. */
+  {
+    gint64 loop_start, loop_end;
+
+    fidget_workspace_get_loop (f.workspace, &loop_start, &loop_end);
+    g_assert_cmpint (loop_end, <=, loop_start);
+    g_assert_false (fidget_workspace_get_playing (f.workspace));
+  }
 
   fixture_clear (&f);
 }
