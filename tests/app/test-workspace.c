@@ -923,6 +923,59 @@ test_shortcuts_listed_work (void)
   fixture_close (&f);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child
+                                                                   : find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every section of the shortcuts window fits on one page: a second page hides behind a small
+ * "2" at the bottom (and GTK 4.8 warns about the labels of those page buttons). */
+static void
+test_shortcuts_one_page (void)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GSList) objects = NULL;
+  GtkWindow *overlay;
+  guint sections = 0;
+
+  REQUIRE_DISPLAY ();
+  builder = gtk_builder_new_from_resource ("/io/github/fidget/Fidget/gtk/help-overlay.ui");
+  overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_present (overlay);
+  app_test_spin_for (300);
+  objects = gtk_builder_get_objects (builder);
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *name = NULL;
+      GtkWidget *stack;
+      g_autoptr(GListModel) pages = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SECTION (l->data))
+        continue;
+      g_object_get (l->data, "section-name", &name, NULL);
+      stack = find_descendant (GTK_WIDGET (l->data), GTK_TYPE_STACK);
+      g_assert_nonnull (stack);
+      pages = G_LIST_MODEL (gtk_stack_get_pages (GTK_STACK (stack)));
+      if (g_list_model_get_n_items (pages) != 1)
+        g_error ("the shortcuts of “%s” take %u pages", name, g_list_model_get_n_items (pages));
+      sections++;
+    }
+  g_assert_cmpuint (sections, ==, 3);
+  gtk_window_destroy (overlay);
+  app_test_spin ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -942,6 +995,7 @@ main (int   argc,
   g_test_add_func ("/workspace/resumes", test_resumes_where_work_stopped);
   g_test_add_func ("/workspace/inspector-edits", test_inspector_edits);
   g_test_add_func ("/workspace/shortcuts-listed-work", test_shortcuts_listed_work);
+  g_test_add_func ("/workspace/shortcuts-one-page", test_shortcuts_one_page);
   g_test_add_func ("/workspace/review-rules", test_review_rules);
 
   return g_test_run ();
