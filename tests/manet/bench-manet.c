@@ -144,6 +144,8 @@ main (int    argc,
                gflop / (median1 / 1000.0));
       fidget_manet_set_n_threads (model, 2);
     }
+  /* The peak before and after the forwards, the better kept (see model bench). */
+  peak_gflops = fidget_manet_measure_peak_gflops (2);
   reset_peak_rss ();
   median = median_ms (model, clip, runs, &min);
   peak_mb = peak_rss () / 1048576.0;
@@ -154,7 +156,7 @@ main (int    argc,
            fidget_manet_get_workspace_bytes (model) / 1048576.0);
   /* The issue's 220 ms was set on a machine whose FMA peak bounds a clip at 156 ms (420
    * GFLOP/s): the time over the bound is what carries over between machines. */
-  peak_gflops = fidget_manet_measure_peak_gflops (2);
+  peak_gflops = MAX (peak_gflops, fidget_manet_measure_peak_gflops (2));
   g_print ("multiply-add peak %.0f GFLOP/s on 2 threads: direct convolutions bound a clip at "
            "%.0f ms (median %.2f times that; the issue's target is 220 / 156 = 1.41 times), "
            "the %.1f GFLOP of products run (Winograd) at %.0f ms\n", peak_gflops,
