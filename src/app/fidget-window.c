@@ -49,6 +49,7 @@ struct _FidgetWindow
   GtkLabel             *waiting_summary;
   GtkWidget            *agreement_button;
   GtkWidget            *back_button;
+  GtkWidget            *inspector_button;
   GtkWidget            *import_button;
   GtkMenuButton        *annotator_button;
   GtkLabel             *annotator_label;
@@ -129,6 +130,7 @@ update_header (FidgetWindow *self)
   gboolean in_list = g_strcmp0 (page, "project") == 0;
 
   gtk_widget_set_visible (self->back_button, in_workspace || g_strcmp0 (page, "agreement") == 0);
+  gtk_widget_set_visible (self->inspector_button, in_workspace);
   gtk_widget_set_visible (self->import_button, self->project != NULL && in_list);
   gtk_widget_set_visible (self->agreement_button, self->project != NULL && in_list);
   gtk_widget_set_visible (GTK_WIDGET (self->annotator_button), self->project != NULL);
@@ -1215,6 +1217,7 @@ fidget_window_class_init (FidgetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, video_list);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, videos_summary);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, import_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWindow, annotator_label);
@@ -1262,6 +1265,9 @@ fidget_window_init (FidgetWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   fidget_review_bar_set_workspace (self->review_bar, self->workspace);
+  /* The header's toggle and F9 in the workspace show the same panel. */
+  g_object_bind_property (self->workspace, "inspector-visible", self->inspector_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   /* Capture on the window runs before the workspace's own capture controller. */
   self->review_keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (self->review_keys, GTK_PHASE_CAPTURE);
@@ -1315,6 +1321,13 @@ fidget_window_get_project_page_name (FidgetWindow *self)
   g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->project_stack);
+}
+
+GtkToggleButton *
+fidget_window_get_inspector_button (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+  return GTK_TOGGLE_BUTTON (self->inspector_button);
 }
 
 AdwWindowTitle *

@@ -164,6 +164,7 @@ enum {
   PROP_POSITION,
   PROP_PLAYING,
   PROP_SPEED,
+  PROP_INSPECTOR_VISIBLE,
   N_PROPS
 };
 
@@ -2811,6 +2812,11 @@ fidget_workspace_handle_key (FidgetWorkspace *self,
       step (self, 5 * frames_per_second (self));
       return TRUE;
 
+    case GDK_KEY_F9:
+      fidget_workspace_set_inspector_visible (self,
+                                              !fidget_workspace_get_inspector_visible (self));
+      return TRUE;
+
     case GDK_KEY_Home:
       step (self, -self->position);
       return TRUE;
@@ -2957,6 +2963,30 @@ fidget_workspace_focus (FidgetWorkspace *self)
   g_return_if_fail (FIDGET_IS_WORKSPACE (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->video_view));
+}
+
+gboolean
+fidget_workspace_get_inspector_visible (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->inspector));
+}
+
+void
+fidget_workspace_set_inspector_visible (FidgetWorkspace *self,
+                                        gboolean         visible)
+{
+  g_return_if_fail (FIDGET_IS_WORKSPACE (self));
+
+  visible = !!visible;
+  if (visible == fidget_workspace_get_inspector_visible (self))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->inspector), visible);
+  /* Its fields may have had the keys: they go back to the video. */
+  if (!visible)
+    fidget_workspace_focus (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSPECTOR_VISIBLE]);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -3401,6 +3431,10 @@ fidget_workspace_get_property (GObject    *object,
       g_value_set_double (value, self->speed);
       break;
 
+    case PROP_INSPECTOR_VISIBLE:
+      g_value_set_boolean (value, fidget_workspace_get_inspector_visible (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -3426,6 +3460,10 @@ fidget_workspace_set_property (GObject      *object,
 
     case PROP_SPEED:
       fidget_workspace_set_speed (self, g_value_get_double (value));
+      break;
+
+    case PROP_INSPECTOR_VISIBLE:
+      fidget_workspace_set_inspector_visible (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -3456,6 +3494,12 @@ fidget_workspace_class_init (FidgetWorkspaceClass *klass)
     g_param_spec_double ("speed", NULL, NULL,
                          0.1, 2.0, 1.0,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The segment panel at the right; hidden, the window can be as narrow as the video side
+   * needs (half a 1920-pixel screen). */
+  properties[PROP_INSPECTOR_VISIBLE] =
+    g_param_spec_boolean ("inspector-visible", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FIDGET_TYPE_VIDEO_VIEW);
@@ -3550,6 +3594,8 @@ fidget_workspace_init (FidgetWorkspace *self)
       self->settings_changed_id = g_signal_connect (self->settings, "changed",
                                                     G_CALLBACK (on_settings_changed), self);
       g_settings_bind (self->settings, "play-audio", self->audio_button, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "inspector-visible", self, "inspector-visible",
                        G_SETTINGS_BIND_DEFAULT);
     }
   g_signal_connect (self->audio_button, "toggled", G_CALLBACK (on_audio_toggled), self);

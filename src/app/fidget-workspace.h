@@ -49,6 +49,10 @@ void               fidget_workspace_set_show_others (FidgetWorkspace *self,
 
 /* Puts the keyboard focus where the shortcuts work. */
 void               fidget_workspace_focus          (FidgetWorkspace *self);
+/* The segment panel (inspector) at the right; F9 toggles it. */
+gboolean           fidget_workspace_get_inspector_visible (FidgetWorkspace *self);
+void               fidget_workspace_set_inspector_visible (FidgetWorkspace *self,
+                                                           gboolean         visible);
 
 G_END_DECLS
 

@@ -111,6 +111,7 @@ fixture_open (Fixture    *fixture,
   /* Every test starts as a first start: nowhere to resume. */
   g_settings_reset (settings, "last-positions");
   g_settings_reset (settings, "recent-actions");
+  g_settings_reset (settings, "inspector-visible");
 
   fixture->path = create_project (video, &fixture->video_id);
   file = g_file_new_for_path (fixture->path);
@@ -923,6 +924,55 @@ test_shortcuts_listed_work (void)
   fixture_close (&f);
 }
 
+/* F9 hides the segment panel and shows it again; hidden, the window can be as narrow as half
+ * a 1920-pixel screen. */
+static void
+test_inspector_toggle (void)
+{
+  Fixture f = { 0 };
+  GtkWidget *inspector;
+  int with_panel, without_panel;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  inspector = GTK_WIDGET (fidget_workspace_get_inspector (f.workspace));
+  g_assert_true (gtk_widget_get_visible (inspector));
+  gtk_widget_measure (GTK_WIDGET (f.window), GTK_ORIENTATION_HORIZONTAL, -1, &with_panel, NULL,
+                      NULL, NULL);
+
+  press (f.workspace, GDK_KEY_F9);
+  g_assert_false (gtk_widget_get_visible (inspector));
+  g_assert_false (fidget_workspace_get_inspector_visible (f.workspace));
+  gtk_widget_measure (GTK_WIDGET (f.window), GTK_ORIENTATION_HORIZONTAL, -1, &without_panel,
+                      NULL, NULL, NULL);
+  g_test_message ("smallest width %d with the panel, %d without", with_panel, without_panel);
+  g_assert_cmpint (without_panel, <, 960);
+  g_assert_cmpint (without_panel, <, with_panel);
+
+  /* The keys still work without it, and the header's toggle, which follows it, brings it
+   * back. */
+  press (f.workspace, GDK_KEY_Right);
+  g_assert_false (gtk_toggle_button_get_active (fidget_window_get_inspector_button (f.window)));
+  gtk_toggle_button_set_active (fidget_window_get_inspector_button (f.window), TRUE);
+  g_assert_true (gtk_widget_get_visible (inspector));
+  press (f.workspace, GDK_KEY_F9);
+  press (f.workspace, GDK_KEY_F9);
+  g_assert_true (gtk_widget_get_visible (inspector));
+
+  /* Remembered: the next window starts as this one was left. */
+  press (f.workspace, GDK_KEY_F9);
+  {
+    g_autoptr(GSettings) settings = g_settings_new (FIDGET_APP_ID);
+
+    g_assert_false (g_settings_get_boolean (settings, "inspector-visible"));
+    g_settings_reset (settings, "inspector-visible");
+  }
+  g_assert_true (gtk_widget_get_visible (inspector));
+
+  fixture_close (&f);
+}
+
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
@@ -996,6 +1046,7 @@ main (int   argc,
   g_test_add_func ("/workspace/inspector-edits", test_inspector_edits);
   g_test_add_func ("/workspace/shortcuts-listed-work", test_shortcuts_listed_work);
   g_test_add_func ("/workspace/shortcuts-one-page", test_shortcuts_one_page);
+  g_test_add_func ("/workspace/inspector-toggle", test_inspector_toggle);
   g_test_add_func ("/workspace/review-rules", test_review_rules);
 
   return g_test_run ();
