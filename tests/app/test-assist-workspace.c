@@ -257,6 +257,24 @@ save_shot (GtkWidget  *widget,
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* Runs @action on the window and returns the Preferences window it opened. */
+static FidgetPreferences *
+open_preferences (Fixture    *f,
+                  const char *action)
+{
+  g_autoptr(GList) toplevels = NULL;
+  FidgetPreferences *preferences = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+  app_test_spin ();
+  toplevels = gtk_window_list_toplevels ();
+  for (const GList *l = toplevels; l != NULL; l = l->next)
+    if (FIDGET_IS_PREFERENCES (l->data))
+      preferences = l->data;
+  g_assert_nonnull (preferences);
+  return preferences;
+}
+
 static void
 test_no_weights (void)
 {
@@ -276,18 +294,10 @@ test_no_weights (void)
   g_assert_cmpuint (strlen (text), <, 140);
   g_assert_null (fidget_workspace_get_model (f.workspace));
   {
-    g_autoptr(GList) toplevels = NULL;
-    FidgetPreferences *preferences = NULL;
+    FidgetPreferences *preferences;
     const char *help;
 
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.choose-weights",
-                                               NULL));
-    app_test_spin ();
-    toplevels = gtk_window_list_toplevels ();
-    for (const GList *l = toplevels; l != NULL; l = l->next)
-      if (FIDGET_IS_PREFERENCES (l->data))
-        preferences = l->data;
-    g_assert_nonnull (preferences);
+    preferences = open_preferences (&f, "win.choose-weights");
     g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (preferences)),
                      ==, FIDGET_PREFERENCES_PAGE_MODEL);
     help = adw_preferences_group_get_description (
@@ -334,17 +344,10 @@ test_no_weights (void)
     g_autoptr(GSettings) settings = g_settings_new (FIDGET_APP_ID);
     g_autofree char *weights = weights_path ();
     FidgetProject *project = fidget_window_get_project (f.window);
-    FidgetPreferences *preferences = NULL;
+    FidgetPreferences *preferences;
     AdwActionRow *row;
-    g_autoptr(GList) toplevels = NULL;
 
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.preferences", NULL));
-    app_test_spin ();
-    toplevels = gtk_window_list_toplevels ();
-    for (const GList *l = toplevels; l != NULL; l = l->next)
-      if (FIDGET_IS_PREFERENCES (l->data))
-        preferences = l->data;
-    g_assert_nonnull (preferences);
+    preferences = open_preferences (&f, "win.preferences");
     row = fidget_preferences_get_weights_row (preferences);
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "None"));
 
