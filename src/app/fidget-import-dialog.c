@@ -327,6 +327,10 @@ fidget_import_dialog_start (FidgetImportDialog *self)
     }
 
   self->running = TRUE;
+  /* The keys leave the fields before they turn insensitive (GTK 4.8 keeps a field's cursor
+   * blinking without its focus otherwise, and warns about it), but not for Cancel: a second
+   * Enter would stop the import it just started. */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_widget_set_sensitive (self->details_group, FALSE);
   gtk_widget_set_sensitive (self->import_button, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
@@ -580,6 +584,11 @@ fidget_import_dialog_new (GtkWindow  *parent,
   gtk_box_append (GTK_BOX (toolbar), scroller);
   adw_window_set_content (ADW_WINDOW (self), toolbar);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->import_button);
+  /* The keys start in the participant's code, and Enter there imports: focus on the first
+   * button of the header (Cancel) made Enter cancel. */
+  adw_entry_row_set_activates_default (self->participant_row, TRUE);
+  adw_entry_row_set_activates_default (self->age_row, TRUE);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->participant_row));
 
   return self;
 }
