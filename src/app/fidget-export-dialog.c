@@ -852,6 +852,10 @@ fidget_export_dialog_init (FidgetExportDialog *self)
 {
   g_mutex_init (&self->lock);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The keys start on the first choice, not on the header's first button (Cancel), where
+   * Enter would close the dialog; Enter in a field exports when the export is ready. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->export_button);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->source_row));
 }
 
 FidgetExportDialog *

@@ -52,6 +52,7 @@ struct _FidgetPackageDialog
   GtkSwitch               *videos_switch;
   AdwActionRow            *output_row;
   AdwActionRow            *package_row;
+  GtkWidget               *package_choose_button;
   GtkLabel                *preview_label;
   GtkLabel                *changes_label;
   GtkProgressBar          *progress;
@@ -662,6 +663,8 @@ fidget_package_dialog_class_init (FidgetPackageDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog, import_group);
   gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog, preview_group);
   gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog, person_row);
+  gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog,
+                                        package_choose_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog, videos_switch);
   gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog, output_row);
   gtk_widget_class_bind_template_child (widget_class, FidgetPackageDialog, package_row);
@@ -732,6 +735,9 @@ fidget_package_dialog_new_export (GtkWindow     *parent,
   if (local_person == NULL && fidget_project_get_actor (project) != NULL)
     fidget_package_dialog_set_person (self, fidget_project_get_actor (project));
   update_buttons (self);
+  /* The keys start on the first thing to do, not on the header's first button (Cancel),
+   * where Enter would close the dialog; the row takes them once it has people to offer. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->person_row));
   return self;
 }
 
@@ -739,7 +745,11 @@ FidgetPackageDialog *
 fidget_package_dialog_new_import (GtkWindow     *parent,
                                   FidgetProject *project)
 {
-  return dialog_new (parent, project, MODE_IMPORT);
+  FidgetPackageDialog *self = dialog_new (parent, project, MODE_IMPORT);
+
+  /* The keys start on choosing the package (see the export's). */
+  gtk_window_set_focus (GTK_WINDOW (self), self->package_choose_button);
+  return self;
 }
 
 void

@@ -129,6 +129,8 @@ new_dialog (FidgetProject *project)
 
   gtk_window_present (GTK_WINDOW (dialog));
   app_test_spin_for (100);
+  /* The keys start on the first choice: on the header's Cancel, Enter closed the dialog. */
+  g_assert_true (ADW_IS_COMBO_ROW (gtk_window_get_focus (GTK_WINDOW (dialog))));
   return dialog;
 }
 

@@ -99,6 +99,8 @@ test_export_dialog (void)
 
   dialog = fidget_package_dialog_new_export (NULL, project);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* The keys start on whom it is for, not on the header's Cancel. */
+  g_assert_true (ADW_IS_COMBO_ROW (gtk_window_get_focus (GTK_WINDOW (dialog))));
   /* Nothing chosen yet: Export stays off. */
   g_assert_false (fidget_package_dialog_can_start (dialog));
   fidget_package_dialog_set_person (dialog, "amara");
@@ -196,6 +198,10 @@ test_import_dialog (void)
   g_signal_connect (project, "changed", G_CALLBACK (on_changed), &changed);
   dialog = fidget_package_dialog_new_import (NULL, project);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* The keys start on choosing the package. */
+  g_assert_true (GTK_IS_BUTTON (gtk_window_get_focus (GTK_WINDOW (dialog))));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_window_get_focus (GTK_WINDOW (dialog)))),
+                   ==, "C_hoose…");
   g_assert_false (fidget_package_dialog_can_start (dialog));
 
   /* Choosing the file shows what it holds and what would change, and changes nothing. */
