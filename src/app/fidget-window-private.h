@@ -17,6 +17,8 @@ const char     *fidget_window_get_page_name      (FidgetWindow *self);
 /* "videos" or "empty", what the project page shows */
 const char     *fidget_window_get_project_page_name (FidgetWindow *self);
 AdwWindowTitle *fidget_window_get_title_widget   (FidgetWindow *self);
+/* The entry of the header's "who are you" popover. */
+GtkEntry        *fidget_window_get_annotator_entry  (FidgetWindow *self);
 /* The header's toggle of the workspace's segment panel. */
 GtkToggleButton *fidget_window_get_inspector_button (FidgetWindow *self);
 GtkListBox     *fidget_window_get_video_list     (FidgetWindow *self);

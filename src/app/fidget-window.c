@@ -1323,6 +1323,13 @@ fidget_window_get_project_page_name (FidgetWindow *self)
   return gtk_stack_get_visible_child_name (self->project_stack);
 }
 
+GtkEntry *
+fidget_window_get_annotator_entry (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+  return self->annotator_entry;
+}
+
 GtkToggleButton *
 fidget_window_get_inspector_button (FidgetWindow *self)
 {

@@ -572,6 +572,9 @@ require_editing (FidgetWorkspace *self)
     {
       show_message (self, _("Choose who you are first: edits are recorded under your name"));
       update_annotator_banner (self);
+      /* Straight to the question, so that the keyboard can answer it: the banner's button
+       * is out of reach of keys the workspace keeps for itself (Tab). */
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-annotator", NULL);
       return FALSE;
     }
   return TRUE;

@@ -354,6 +354,27 @@ test_refusals_are_shown (void)
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 1);
 
+  /* ...and opens the question, where the keys can answer it: a name and Enter. */
+  {
+    GtkEntry *entry = fidget_window_get_annotator_entry (f.window);
+    GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (entry), GTK_TYPE_POPOVER);
+
+    g_assert_true (gtk_widget_get_visible (popover));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "zoe");
+    g_signal_emit_by_name (entry, "activate");
+    app_test_spin ();
+    g_assert_false (gtk_widget_get_visible (popover));
+    fidget_workspace_focus (f.workspace);
+    fidget_workspace_seek (f.workspace, 100);
+    app_test_wait_settled (f.workspace);
+    press (f.workspace, GDK_KEY_i);
+    press (f.workspace, GDK_KEY_b);
+    press (f.workspace, GDK_KEY_1);
+    g_clear_pointer (&mine, g_ptr_array_unref);
+    mine = segments_of (&f, "zoe");
+    g_assert_cmpuint (mine->len, ==, 1);
+  }
+
   fixture_close (&f);
 }
 
