@@ -3172,6 +3172,14 @@ fidget_workspace_set_annotator (FidgetWorkspace *self,
   self->annotator = g_strdup (annotator);
   reload_segments (self);
   update_annotator_banner (self);
+  /* A "choose who you are" still on screen is answered now: say so in its place. */
+  if (annotator != NULL && self->toast != NULL)
+    {
+      /* Translators: %s is the annotator's name */
+      g_autofree char *message = g_strdup_printf (_("Edits are recorded as %s"), annotator);
+
+      show_message (self, message);
+    }
 }
 
 void

@@ -364,6 +364,8 @@ test_refusals_are_shown (void)
     g_signal_emit_by_name (entry, "activate");
     app_test_spin ();
     g_assert_false (gtk_widget_get_visible (popover));
+    g_assert_cmpstr (fidget_workspace_get_last_message (f.workspace), ==,
+                     "Edits are recorded as zoe");
     fidget_workspace_focus (f.workspace);
     fidget_workspace_seek (f.workspace, 100);
     app_test_wait_settled (f.workspace);
