@@ -138,7 +138,12 @@ fidget_inspector_refresh (FidgetInspector *self)
   gtk_label_set_label (self->duration, duration);
 
   adw_combo_row_set_selected (self->emotion_row, (guint) s->emotion);
+  /* The stored note, shown without the apply button: that button says there is an edit to
+   * keep, and setting the text would raise it (after every segment change, and again after
+   * the note was kept). */
+  adw_entry_row_set_show_apply_button (self->note_row, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->note_row), s->note != NULL ? s->note : "");
+  adw_entry_row_set_show_apply_button (self->note_row, TRUE);
   gtk_switch_set_active (self->flag_switch, s->flagged);
 
   /* Translators: who marked a segment */
