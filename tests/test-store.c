@@ -372,8 +372,11 @@ test_undo_redo_persistent (Fixture       *f,
   g_assert_cmpstr (summary, ==, "B1:12-20;G2:30-60;");
   g_free (summary);
 
+  /* A move says where from and where to, so "Undone: ..." reads right. */
   reopen (f);
-  g_assert_true (fidget_project_undo (f->project, NULL, &error));
+  g_clear_pointer (&description, g_free);
+  g_assert_true (fidget_project_undo (f->project, &description, &error));
+  g_assert_cmpstr (description, ==, "Move B1 nodding from frames 10–19 to 12–19");
   summary = segment_summary (f->project);
   g_assert_cmpstr (summary, ==, "B1:10-20;G2:30-60;");
   g_free (summary);
@@ -456,6 +459,17 @@ test_undo_per_actor_and_conflict (Fixture       *f,
   summary = segment_summary (f->project);
   g_assert_cmpstr (summary, ==, "B4:10-20;B2:50-60;");
   g_free (summary);
+
+  /* Bob's own undo takes his relabel back, and says it was one. */
+  fidget_project_set_actor (f->project, "bob");
+  {
+    g_autofree char *description = NULL;
+
+    g_assert_true (fidget_project_undo (f->project, &description, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (g_str_has_prefix (description, "Relabel B1 ") ? description : NULL);
+    g_assert_nonnull (strstr (description, " as B4 "));
+  }
 }
 
 static void

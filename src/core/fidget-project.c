@@ -1838,6 +1838,35 @@ describe_segment (const char         *verb,
                           action != NULL ? action->name : "", start_frame, end_frame - 1);
 }
 
+/* What a change did, said so that "Undone: ..." and "Redone: ..." read right: a relabel
+ * names both actions, a move both ranges; anything else (note, emotion, flag) the segment. */
+static char *
+describe_change (FidgetProject       *self,
+                 const FidgetSegment *current,
+                 const FidgetAction  *action,
+                 gint64               start_frame,
+                 gint64               end_frame)
+{
+  const FidgetAction *was = fidget_taxonomy_lookup_action_by_id (self->taxonomy,
+                                                                 current->action_id);
+
+  if (was != NULL && was != action)
+    /* Translators: an edit in the undo log, e.g. "Relabel E5 crossing arms as B6 head up,
+     * frames 31–85" */
+    return g_strdup_printf (_("Relabel %s %s as %s %s, frames %" G_GINT64_FORMAT "–%"
+                              G_GINT64_FORMAT),
+                            was->code, was->name, action->code, action->name, start_frame,
+                            end_frame - 1);
+  if (start_frame != current->start_frame || end_frame != current->end_frame)
+    /* Translators: an edit in the undo log, e.g. "Move B6 head up from frames 118–167 to
+     * 152–201" */
+    return g_strdup_printf (_("Move %s %s from frames %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
+                              " to %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+                            action->code, action->name, current->start_frame,
+                            current->end_frame - 1, start_frame, end_frame - 1);
+  return describe_segment (_("Change the details of"), action, start_frame, end_frame);
+}
+
 FidgetSegment *
 fidget_project_add_segment (FidgetProject  *self,
                             gint64          video_id,
@@ -1988,7 +2017,7 @@ fidget_project_update_segment_locked (FidgetProject        *self,
     return FALSE;
 
   after = segment_image (self, uuid, error);
-  label = describe_segment (_("Change"), action, start_frame, end_frame);
+  label = describe_change (self, current, action, start_frame, end_frame);
   detail = g_strdup_printf ("{\"before\":%s,\"after\":%s}", before, after ? after : "null");
   return after != NULL &&
          push_undo (self, self->actor, label, uuid, before, after, error) &&
