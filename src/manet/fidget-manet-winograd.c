@@ -21,12 +21,8 @@
 #include "fidget-manet-private.h"
 #include "fidget-manet-winograd.h"
 
-/* No fused multiply-adds in the transforms: a loop's vector body and its scalar remainder
- * would fuse differently, and which tiles fall in the remainder depends on how the tiles
- * are split between threads, so the result would depend on the thread count. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize ("fp-contract=off")
-#endif
+/* Built with -ffp-contract=off (see meson.build): no fused multiply-adds, so that the
+ * vector body of a loop and its scalar remainder round alike whatever the thread count. */
 
 #define ALPHA 6
 #define M_OUT 4
