@@ -288,6 +288,9 @@ on_import_finished (GObject      *source,
   gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Close"));
   gtk_widget_set_visible (self->import_button, FALSE);
   gtk_widget_set_sensitive (self->cancel_button, TRUE);
+  /* Done: Enter closes, as the keys started the import. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->cancel_button);
+  gtk_widget_grab_focus (self->cancel_button);
 
   g_signal_emit (self, signals[IMPORTED], 0, self->imported);
 }

@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <cblas.h>
-#include <string.h>
 
 #include "fidget-manet-gemm.h"
 #include "fidget-manet-private.h"

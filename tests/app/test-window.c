@@ -450,6 +450,10 @@ test_window_import (void)
   g_assert_true (fidget_import_dialog_is_finished (dialog));
   g_assert_cmpuint (fidget_import_dialog_get_imported (dialog), ==, 1);
   g_assert_cmpstr (fidget_import_dialog_get_outcome (dialog, 0), ==, "imported");
+  /* Done: the keys are on Close, so Enter ends the dialog as it started the import. */
+  g_assert_true (GTK_IS_BUTTON (gtk_window_get_focus (GTK_WINDOW (dialog))));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_window_get_focus (GTK_WINDOW (dialog)))),
+                   ==, "_Close");
   g_test_message ("%s", fidget_import_dialog_get_outcome (dialog, 1));
   g_assert_nonnull (strstr (fidget_import_dialog_get_outcome (dialog, 1), "notes.mkv"));
   gtk_window_destroy (GTK_WINDOW (dialog));
