@@ -80,6 +80,9 @@ test_project_lifecycle (void)
   g_assert_cmpint (run.status, ==, 0);
   uuid = g_strstrip (g_strdup (run.out));
   g_assert_true (g_uuid_string_is_valid (uuid));
+  /* A labelled video stays in the project. */
+  fidget_cli_run (&run, "remove-video", project, "--video", "1", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "1 segment");
 
   fidget_cli_run (&run, "segments", project, "--video", "1", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -154,6 +157,23 @@ test_project_lifecycle (void)
   g_assert_cmpint (run.status, ==, 0);
   fidget_cli_run (&run, "undo", project, NULL);
   fidget_cli_run_assert_failed (&run, 1, "nothing to undo");
+
+  /* Every label undone: the video can leave, and what could be redone on it goes too. */
+  fidget_cli_run (&run, "remove-video", project, NULL);
+  fidget_cli_run_assert_failed (&run, 2, "--video");
+  fidget_cli_run (&run, "remove-video", project, "--video", "7", NULL);
+  fidget_cli_run_assert_failed (&run, 1, "7");
+  fidget_cli_run (&run, "remove-video", project, "--video", "1", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "again.mkv"));
+  fidget_cli_run (&run, "redo", project, NULL);
+  fidget_cli_run_assert_failed (&run, 1, "nothing to redo");
+  fidget_cli_run (&run, "videos", project, "--json", NULL);
+  {
+    g_autoptr(JsonNode) list = fidget_cli_parse_json (run.out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 0);
+  }
+  g_assert_true (g_file_test (again, G_FILE_TEST_IS_REGULAR));
 }
 
 static void

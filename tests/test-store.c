@@ -11,6 +11,8 @@
 #include "fidget-content-hash.h"
 #include "fidget-error.h"
 #include "fidget-project-private.h"
+#include "fidget-review.h"
+#include "fidget-suggestions.h"
 #include "fidget-test-util.h"
 
 /* A made-up but well-formed video record: the store does not read the file itself. */
@@ -595,6 +597,140 @@ test_relink (Fixture       *f,
   g_assert_cmpuint (relinked->len, ==, 0);
 }
 
+/* A video imported by mistake leaves with its suggestions and undo steps; one with anyone's
+ * work stays, and its id is never given to the next video. */
+static void
+test_remove_video (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FidgetVideo) wrong_info = fake_video (21, 120);
+  g_autoptr(FidgetVideo) next_info = fake_video (22, 120);
+  g_autoptr(FidgetVideo) assigned_info = fake_video (23, 120);
+  g_autoptr(FidgetVideo) assigned = NULL;
+  g_autofree char *assigned_path = g_build_filename (f->dir, "assigned.mkv", NULL);
+  const char *checkers[] = { "carol", "dave", NULL };
+  g_autoptr(FidgetVideo) wrong = NULL;
+  g_autoptr(FidgetVideo) next = NULL;
+  g_autoptr(FidgetVideo) gone = NULL;
+  g_autoptr(FidgetSegment) segment = NULL;
+  g_autoptr(FidgetSegment) kept = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_suggestion_free);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "wrong-take.mkv", NULL);
+  g_autofree char *next_path = g_build_filename (f->dir, "right-take.mkv", NULL);
+  g_autofree char *description = NULL;
+  FidgetAuditEntry *entry;
+  FidgetSuggestion *item;
+  guint n_suggestions = 99;
+  sqlite3_stmt *stmt = NULL;
+
+  wrong = fidget_project_add_video (f->project, wrong_info, path, "P002", &error);
+  g_assert_no_error (error);
+
+  /* The fixture's video holds a segment: refused, with the count, and nothing changes. */
+  kept = fidget_project_add_segment (f->project, f->video_id, "alice", 10, 20, "B1", &error);
+  g_assert_no_error (error);
+  g_assert_false (fidget_project_check_remove_video (f->project, f->video_id, &n_suggestions,
+                                                     &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);
+  g_assert_nonnull (strstr (error->message, "p001.mkv"));
+  g_assert_nonnull (strstr (error->message, "1 segment"));
+  g_clear_error (&error);
+  g_assert_false (fidget_project_remove_video (f->project, f->video_id, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_clear_pointer (&gone, fidget_video_free);
+  gone = fidget_project_get_video (f->project, f->video_id, &error);
+  g_assert_no_error (error);
+
+  /* Assigned for review, even before anyone marked a segment on it: refused. */
+  assigned = fidget_project_add_video (f->project, assigned_info, assigned_path, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (checkers) - 1; i++)
+    {
+      g_autoptr(FidgetAnnotator) annotator = fidget_project_add_annotator (f->project, checkers[i],
+                                                                           &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (fidget_review_assign (f->project, assigned->id, "alice", checkers, "bob",
+                                       &error));
+  g_assert_no_error (error);
+  g_assert_false (fidget_project_check_remove_video (f->project, assigned->id, NULL, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);
+  g_assert_nonnull (strstr (error->message, "assigned for review"));
+  g_clear_error (&error);
+
+  /* A segment made and deleted again leaves two undo steps; a model scan leaves suggestions. */
+  segment = fidget_project_add_segment (f->project, wrong->id, "alice", 5, 15, "A1", &error);
+  g_assert_no_error (error);
+  g_assert_true (fidget_project_delete_segment (f->project, segment->uuid, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 3; i++)
+    {
+      item = fidget_suggestion_new ();
+      item->start_frame = 10 * i;
+      item->end_frame = 10 * i + 8;
+      item->action_code = g_strdup ("C1");
+      item->scores_json = g_strdup ("[{\"code\":\"C1\",\"score\":0.7}]");
+      g_ptr_array_add (items, item);
+    }
+  added = fidget_suggestions_add (f->project, wrong->id, "sha256:model", items,
+                                  FIDGET_SUGGESTIONS_KEEP, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (fidget_project_check_remove_video (f->project, wrong->id, &n_suggestions, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_suggestions, ==, 3);
+  g_assert_true (fidget_project_remove_video (f->project, wrong->id, &error));
+  g_assert_no_error (error);
+
+  gone = fidget_project_get_video (f->project, wrong->id, &error);
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_prepare_v2 (fidget_project_get_db (f->project),
+                                       "SELECT (SELECT count (*) FROM suggestion), "
+                                       "  (SELECT count (*) FROM undo_log WHERE "
+                                       "   coalesce (before ->> '$.video_id', "
+                                       "             after ->> '$.video_id') = ?1)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, wrong->id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
+  sqlite3_finalize (stmt);
+
+  /* Undo walks back to the edit before: the fixture's segment, not the removed video's. */
+  g_assert_true (fidget_project_undo (f->project, &description, &error));
+  g_assert_no_error (error);
+  g_assert_null (fidget_project_get_segment (f->project, kept->uuid, NULL));
+
+  audit = fidget_project_list_audit (f->project, wrong->uuid, 1, &error);
+  g_assert_no_error (error);
+  entry = g_ptr_array_index (audit, 0);
+  g_assert_cmpstr (entry->operation, ==, "remove");
+  g_assert_nonnull (strstr (entry->detail, "\"suggestions\":3"));
+  g_assert_nonnull (strstr (entry->detail, "\"undo_steps\":2"));
+  g_assert_nonnull (strstr (entry->detail, wrong->content_hash));
+
+  /* The same file can come back, under a new id: the removed one stays retired, also after
+   * a reopen. */
+  reopen (f);
+  next = fidget_project_add_video (f->project, wrong_info, path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (next->id, >, wrong->id);
+  g_clear_pointer (&next, fidget_video_free);
+  next = fidget_project_add_video (f->project, next_info, next_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (next->id, >, wrong->id + 1);
+
+  /* Nothing to remove: NOT_FOUND. */
+  g_assert_false (fidget_project_remove_video (f->project, 4242, &error));
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+}
+
 /* A file written by the first release (schema 1, no undo log, no flag column), kept as SQL in
  * tests/data so the migration is tested against what that release wrote, not a re-creation. */
 static void
@@ -671,6 +807,8 @@ main (int   argc,
   g_test_add ("/store/changed-signal", Fixture, NULL, fixture_set_up, test_changed_signal,
               fixture_tear_down);
   g_test_add ("/store/relink", Fixture, NULL, fixture_set_up, test_relink, fixture_tear_down);
+  g_test_add ("/store/remove-video", Fixture, NULL, fixture_set_up, test_remove_video,
+              fixture_tear_down);
   g_test_add_func ("/store/migrate-from-v1", test_migrate_from_v1);
 
   return g_test_run ();

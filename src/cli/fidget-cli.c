@@ -888,6 +888,47 @@ cmd_relink (int    argc,
 }
 
 /* }}} */
+/* {{{ remove-video */
+
+static int
+cmd_remove_video (int    argc,
+                  char **argv)
+{
+  g_autofree char *video_text = NULL;
+  g_autofree char *actor = NULL;
+  GOptionEntry entries[] = {
+    { "video", 0, 0, G_OPTION_ARG_STRING, &video_text, "The video imported by mistake", "ID" },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, "Annotator doing it", "NAME" },
+    { NULL }
+  };
+  g_autoptr(FidgetProject) project = NULL;
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = FIDGET_CLI_OK;
+  guint suggestions = 0;
+  gint64 video_id;
+
+  if (!fidget_cli_parse (&argc, &argv, "PROJECT",
+                         "Take a video nobody has labelled out of the project (the file stays "
+                         "where it is; its model suggestions go with it).", entries))
+    return FIDGET_CLI_USAGE;
+  if (argc != 2 || video_text == NULL)
+    return fidget_cli_usage_error ("remove-video takes a PROJECT and --video ID");
+  if (!fidget_cli_parse_int64 (video_text, "--video", 1, &video_id))
+    return FIDGET_CLI_USAGE;
+
+  if (!(project = fidget_cli_open (argv[1], actor, &status)))
+    return status;
+  if (!(video = fidget_project_get_video (project, video_id, &error)) ||
+      !fidget_project_check_remove_video (project, video_id, &suggestions, &error) ||
+      !fidget_project_remove_video (project, video_id, &error))
+    return fidget_cli_refused (error);
+  g_print ("%" G_GINT64_FORMAT "\t%s\tremoved (%u model suggestions with it)\n", video->id,
+           video->path, suggestions);
+  return FIDGET_CLI_OK;
+}
+
+/* }}} */
 /* {{{ main */
 
 static const FidgetCliCommand core_commands[] = {
@@ -897,6 +938,7 @@ static const FidgetCliCommand core_commands[] = {
     "import-video PROJECT FILE... [--participant CODE] [--gender G] [--age-group A]" },
   { "videos", cmd_videos, "videos PROJECT [--json]" },
   { "relink", cmd_relink, "relink PROJECT --video ID FILE | relink PROJECT --search DIR" },
+  { "remove-video", cmd_remove_video, "remove-video PROJECT --video ID [--as NAME]" },
   { "annotators", cmd_annotators, "annotators PROJECT [--json] | annotators add PROJECT NAME" },
   { "segments", cmd_segments,
     "segments PROJECT [--video ID] [--json]\n"

@@ -868,12 +868,12 @@ merge_video (Merge         *m,
       return FALSE;
     }
   stmt = fidget_project_prepare (m->project,
-                                 "INSERT INTO video (uuid, participant_id, path, "
+                                 "INSERT INTO video (id, uuid, participant_id, path, "
                                  "  content_hash, size_bytes, container, video_codec, "
                                  "  width, height, fps_num, fps_den, frame_count, "
                                  "  duration_ns, has_audio, imported_by, imported_us) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                                 "  ?12, ?13, ?14, ?15, ?16)",
+                                 "VALUES (" FIDGET_PROJECT_NEXT_VIDEO_ID ", ?1, ?2, ?3, ?4, "
+                                 "  ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                                  error);
   if (stmt == NULL)
     return FALSE;

@@ -50,6 +50,14 @@ gboolean       fidget_project_audit               (FidgetProject        *self,
 void           fidget_project_emit_changed        (FidgetProject        *self,
                                                    const char           *entity,
                                                    gint64                video_id);
+/* The id a new video row takes, as an SQL expression: one past every id a video ever had,
+ * removed ones included, so that nothing that kept an old id (a script, a log) finds another
+ * video under it. */
+#define FIDGET_PROJECT_NEXT_VIDEO_ID \
+  "(SELECT max (coalesce ((SELECT max (id) FROM video), 0), " \
+  "             coalesce ((SELECT CAST (value AS INTEGER) FROM meta " \
+  "                        WHERE key = 'removed_video_high_id'), 0)) + 1)"
+
 /* The project file's name, for messages. */
 const char    *fidget_project_get_display_name    (FidgetProject        *self);
 

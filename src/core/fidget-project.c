@@ -1468,6 +1468,173 @@ fidget_project_relink_missing (FidgetProject  *self,
   return g_steal_pointer (&relinked);
 }
 
+/* What holds @video in the project: a person's work on it. Inside a transaction or not. */
+static gboolean
+check_remove_video (FidgetProject     *self,
+                    const FidgetVideo *video,
+                    guint             *n_suggestions,
+                    GError           **error)
+{
+  g_autofree char *display = g_filename_display_basename (video->path);
+  sqlite3_stmt *stmt;
+  gint64 segments, assigned, review_records, suggestions;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT (SELECT count (*) FROM segment WHERE video_id = ?1), "
+                  "  (SELECT count (*) FROM review WHERE video_id = ?1), "
+                  "  (SELECT count (*) FROM review_decision WHERE video_id = ?1) "
+                  "  + (SELECT count (*) FROM consensus_segment WHERE video_id = ?1) "
+                  "  + (SELECT count (*) FROM review_dispute WHERE video_id = ?1), "
+                  "  (SELECT count (*) FROM suggestion WHERE video_id = ?1)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, video->id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return set_error_from_sqlite (self, error, rc, _("read the video's work"));
+    }
+  segments = sqlite3_column_int64 (stmt, 0);
+  assigned = sqlite3_column_int64 (stmt, 1);
+  review_records = sqlite3_column_int64 (stmt, 2);
+  suggestions = sqlite3_column_int64 (stmt, 3);
+  sqlite3_reset (stmt);
+
+  /* Labels never leave with a video: whoever imported the wrong file deletes their own
+   * segments first, which the undo log keeps as ever. */
+  if (segments > 0)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” cannot be removed from the project: it holds %lld segment. "
+                                "A video with labels stays; if it was imported by mistake, "
+                                "delete its segments first.",
+                                "“%s” cannot be removed from the project: it holds %lld segments. "
+                                "A video with labels stays; if it was imported by mistake, "
+                                "delete its segments first.",
+                                (gulong) segments),
+                   display, (long long) segments);
+      return FALSE;
+    }
+  if (assigned > 0 || review_records > 0)
+    {
+      g_set_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED,
+                   _("“%s” cannot be removed from the project: it is assigned for review, and "
+                     "its review record stays with it."),
+                   display);
+      return FALSE;
+    }
+  if (n_suggestions != NULL)
+    *n_suggestions = (guint) MIN (suggestions, G_MAXUINT);
+  return TRUE;
+}
+
+gboolean
+fidget_project_check_remove_video (FidgetProject  *self,
+                                   gint64          video_id,
+                                   guint          *n_suggestions,
+                                   GError        **error)
+{
+  g_autoptr(FidgetVideo) video = NULL;
+
+  g_return_val_if_fail (FIDGET_IS_PROJECT (self), FALSE);
+
+  if (n_suggestions != NULL)
+    *n_suggestions = 0;
+  if (!(video = fidget_project_get_video (self, video_id, error)))
+    return FALSE;
+  return check_remove_video (self, video, n_suggestions, error);
+}
+
+gboolean
+fidget_project_remove_video (FidgetProject  *self,
+                             gint64          video_id,
+                             GError        **error)
+{
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autofree char *detail = NULL;
+  guint suggestions = 0;
+  gint64 undo_steps;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FIDGET_IS_PROJECT (self), FALSE);
+
+  if (!begin (self, _("remove the video"), error))
+    return FALSE;
+  /* Read and checked inside the transaction: another program may have labelled it since. */
+  if (!(video = fidget_project_get_video (self, video_id, error)) ||
+      !check_remove_video (self, video, &suggestions, error))
+    goto failed;
+
+  /* Undo steps whose row image sits on this video could never be replayed: a segment made
+   * and deleted again would come back on a video that is not there. */
+  stmt = prepare (self,
+                  "DELETE FROM undo_log "
+                  "WHERE coalesce (before ->> '$.video_id', after ->> '$.video_id') = ?1",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, video_id);
+  if (!step_done (self, stmt, _("remove the video"), error))
+    goto failed;
+  undo_steps = sqlite3_changes64 (self->db);
+
+  stmt = prepare (self, "DELETE FROM suggestion WHERE video_id = ?1", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, video_id);
+  if (!step_done (self, stmt, _("remove the video"), error))
+    goto failed;
+
+  stmt = prepare (self, "DELETE FROM video WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, video_id);
+  if (!step_done (self, stmt, _("remove the video"), error))
+    goto failed;
+
+  stmt = prepare (self,
+                  "INSERT INTO meta (key, value) VALUES ('removed_video_high_id', ?1) "
+                  "ON CONFLICT (key) DO UPDATE "
+                  "SET value = max (CAST (value AS INTEGER), CAST (excluded.value AS INTEGER))",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, video_id);
+  if (!step_done (self, stmt, _("remove the video"), error))
+    goto failed;
+
+  stmt = prepare (self,
+                  "SELECT json_object ('video_id', ?1, 'path', ?2, 'content_hash', ?3, "
+                  "  'participant', ?4, 'suggestions', ?5, 'undo_steps', ?6)",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, video_id);
+  sqlite3_bind_text (stmt, 2, video->path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, video->content_hash, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 4, video->participant_code);
+  sqlite3_bind_int64 (stmt, 5, suggestions);
+  sqlite3_bind_int64 (stmt, 6, undo_steps);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    detail = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!audit (self, "remove", "video", video->uuid, detail, error))
+    goto failed;
+  if (!commit (self, _("remove the video"), error))
+    return FALSE;
+  emit_changed (self, "video", video_id);
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
 FidgetVideo *
 fidget_project_add_video (FidgetProject      *self,
                           const FidgetVideo  *info,
@@ -1528,10 +1695,11 @@ fidget_project_add_video (FidgetProject      *self,
     }
 
   stmt = prepare (self,
-                  "INSERT INTO video (uuid, participant_id, path, content_hash, size_bytes, "
+                  "INSERT INTO video (id, uuid, participant_id, path, content_hash, size_bytes, "
                   "  container, video_codec, width, height, fps_num, fps_den, frame_count, "
                   "  duration_ns, has_audio, imported_by, imported_us) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                  "VALUES (" FIDGET_PROJECT_NEXT_VIDEO_ID ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                  "  ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                   error);
   if (stmt == NULL)
     goto failed;

@@ -94,6 +94,21 @@ GPtrArray         *fidget_project_relink_missing      (FidgetProject       *self
                                                        GCancellable        *cancellable,
                                                        GError             **error);
 
+/* Whether @video_id can be taken out of the project: only a video that holds no person's work
+ * (no segment, no review assignment or record) can, so that a mistaken import can be undone
+ * without a label ever being lost. Sets @n_suggestions (may be NULL) to the model suggestions
+ * that would go with it; its undo history goes too. NOT_ALLOWED says what holds it. */
+gboolean           fidget_project_check_remove_video  (FidgetProject       *self,
+                                                       gint64               video_id,
+                                                       guint               *n_suggestions,
+                                                       GError             **error);
+/* Takes @video_id out of the project after the same check, in one audited transaction; the
+ * file itself is left alone and can be imported again. The id is never given to another
+ * video. */
+gboolean           fidget_project_remove_video        (FidgetProject       *self,
+                                                       gint64               video_id,
+                                                       GError             **error);
+
 /* Segments: frames are half-open [start, end) in decoded frames of the video. */
 FidgetSegment     *fidget_project_add_segment         (FidgetProject       *self,
                                                        gint64               video_id,
