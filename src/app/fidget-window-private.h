@@ -30,6 +30,8 @@ FidgetImportDialog *fidget_window_get_import_dialog (FidgetWindow *self);
 GtkListBox     *fidget_window_get_waiting_list   (FidgetWindow *self);
 FidgetReviewBar *fidget_window_get_review_bar    (FidgetWindow *self);
 FidgetReviewAgreement *fidget_window_get_agreement (FidgetWindow *self);
+/* The question "Remove … From the Project?" while it is open. */
+AdwMessageDialog *fidget_window_get_removal_dialog (FidgetWindow *self);
 /* The window's capture controller that hands keys to the review bar first. */
 GtkEventController *fidget_window_get_review_key_controller (FidgetWindow *self);
 

@@ -36,6 +36,7 @@ struct _FidgetWindow
   gulong                changed_id;
   guint                 reload_id;
   GtkEventController   *review_keys;
+  AdwMessageDialog     *removal_dialog;  /* weak: the removal question while it is open */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -285,9 +286,215 @@ create_video_row (FidgetWindow             *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
     }
 
+  /* What else can be done with the video: for now, taking it out after a mistaken import.
+   * Right-click, the Menu key and Shift+F10 open the same menu (see on_list_pressed()). */
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("_Remove From Project…"), NULL);
+    GtkWidget *button = gtk_menu_button_new ();
+
+    g_menu_item_set_action_and_target_value (item, "win.remove-video",
+                                             g_variant_new_int64 (video->id));
+    g_menu_append_item (menu, item);
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+    gtk_widget_set_tooltip_text (button, _("More"));
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (button, "flat");
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    g_object_set_data (G_OBJECT (row), "fidget-menu-button", button);
+  }
+
   icon = gtk_image_new_from_icon_name ("go-next-symbolic");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
   return row;
+}
+
+static gint64
+row_video_id (GtkListBoxRow *row)
+{
+  return (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "fidget-video-id"));
+}
+
+/* The row of @list that holds the keyboard focus, if any. */
+static GtkListBoxRow *
+focused_row (GtkWidget *list)
+{
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW) : NULL;
+
+  return row != NULL && gtk_widget_get_parent (row) == list ? GTK_LIST_BOX_ROW (row) : NULL;
+}
+
+/* After the rows were made again: the focus goes to @video_id's row wherever it is now, else
+ * to the row at @index of @list (or the last one), else to the other list. */
+static void
+refocus_row (FidgetWindow *self,
+             GtkListBox   *list,
+             gint64        video_id,
+             int           index)
+{
+  GtkListBox *lists[] = { self->waiting_list, self->video_list };
+  GtkListBoxRow *row = NULL;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists) && row == NULL; l++)
+    for (int i = 0; row == NULL && gtk_list_box_get_row_at_index (lists[l], i) != NULL; i++)
+      if (row_video_id (gtk_list_box_get_row_at_index (lists[l], i)) == video_id)
+        row = gtk_list_box_get_row_at_index (lists[l], i);
+  for (int i = index; row == NULL && i >= 0; i--)
+    row = gtk_list_box_get_row_at_index (list, i);
+  for (guint l = 0; l < G_N_ELEMENTS (lists) && row == NULL; l++)
+    row = gtk_list_box_get_row_at_index (lists[l], 0);
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Taking a video out                                                                          */
+
+static void
+on_removal_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     FidgetWindow     *self)
+{
+  gint64 video_id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog),
+                                                                  "fidget-video-id"));
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "remove") != 0 || self->project == NULL)
+    return;
+  /* The workspace lets go of it first: a scan running on it would write to nothing. */
+  if (fidget_workspace_get_video (self->workspace) != NULL &&
+      fidget_workspace_get_video (self->workspace)->id == video_id)
+    fidget_workspace_close_video (self->workspace);
+  if (!fidget_project_remove_video (self->project, video_id, &error))
+    fidget_window_show_error (self, _("Could Not Remove the Video"), error);
+  fidget_window_reload (self);
+}
+
+/* Asks before a video leaves the project, or says why it cannot. */
+static void
+remove_video_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FidgetWindow *self = FIDGET_WINDOW (widget);
+  gint64 video_id = g_variant_get_int64 (parameter);
+  g_autoptr(FidgetVideo) video = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  guint suggestions = 0;
+  AdwMessageDialog *dialog;
+
+  if (self->project == NULL)
+    return;
+  if (!(video = fidget_project_get_video (self->project, video_id, &error)) ||
+      !fidget_project_check_remove_video (self->project, video_id, &suggestions, &error))
+    {
+      fidget_window_show_error (self, _("The Video Stays in the Project"), error);
+      return;
+    }
+
+  title = fidget_format_video_title (video);
+  body = suggestions > 0
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                    "Nobody has labelled it. Its %u model suggestion goes with "
+                                    "it; the file stays where it is and can be imported again.",
+                                    "Nobody has labelled it. Its %u model suggestions go with "
+                                    "it; the file stays where it is and can be imported again.",
+                                    suggestions),
+                       suggestions)
+    : g_strdup (_("Nobody has labelled it. The file stays where it is and can be imported "
+                  "again."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, body));
+  adw_message_dialog_format_heading (dialog, _("Remove “%s” From the Project?"), title);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  /* Enter alone does not remove anything. */
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "fidget-video-id", GSIZE_TO_POINTER ((gsize) video_id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_removal_response), self, 0);
+  if (self->removal_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->removal_dialog),
+                                  (gpointer *) &self->removal_dialog);
+  self->removal_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->removal_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Right-click on a row opens its menu. */
+static void
+on_list_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 FidgetWindow    *self)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)));
+  GtkListBoxRow *row = gtk_list_box_get_row_at_y (list, (int) y);
+  GtkWidget *button = row != NULL ? g_object_get_data (G_OBJECT (row), "fidget-menu-button") : NULL;
+
+  if (button == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+}
+
+/* Delete asks to remove the focused row's video. */
+static gboolean
+on_list_delete (GtkWidget *list,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  GtkListBoxRow *row = focused_row (list);
+
+  if (row == NULL)
+    return FALSE;
+  gtk_widget_activate_action (list, "win.remove-video", "x", row_video_id (row));
+  return TRUE;
+}
+
+/* The Menu key and Shift+F10 open the focused row's menu. */
+static gboolean
+on_list_menu_key (GtkWidget *list,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  GtkListBoxRow *row = focused_row (list);
+  GtkWidget *button = row != NULL ? g_object_get_data (G_OBJECT (row), "fidget-menu-button") : NULL;
+
+  if (button == NULL)
+    return FALSE;
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  return TRUE;
+}
+
+static void
+watch_video_list (FidgetWindow *self,
+                  GtkListBox   *list)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  const struct { guint keyval; GdkModifierType mods; GtkShortcutFunc func; } bindings[] = {
+    { GDK_KEY_Delete, 0, on_list_delete },
+    { GDK_KEY_KP_Delete, 0, on_list_delete },
+    { GDK_KEY_Menu, 0, on_list_menu_key },
+    { GDK_KEY_F10, GDK_SHIFT_MASK, on_list_menu_key },
+  };
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_list_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (list), GTK_EVENT_CONTROLLER (click));
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (bindings[i].keyval,
+                                                                                    bindings[i].mods),
+                                                            gtk_callback_action_new (bindings[i].func,
+                                                                                     NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (list), keys);
 }
 
 static void
@@ -312,10 +519,29 @@ fidget_window_reload (FidgetWindow *self)
   g_autofree char *summary = NULL;
   gint64 centiseconds = 0;
   guint n_waiting = 0;
+  GtkListBox *focus_list = NULL;
+  gint64 focus_video = 0;
+  int focus_index = 0;
 
   g_return_if_fail (FIDGET_IS_WINDOW (self));
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  /* The keys stay on the list: on the same video's new row, or where the row left was. */
+  {
+    GtkListBoxRow *row = focused_row (GTK_WIDGET (self->waiting_list));
+
+    focus_list = self->waiting_list;
+    if (row == NULL)
+      {
+        row = focused_row (GTK_WIDGET (self->video_list));
+        focus_list = self->video_list;
+      }
+    if (row != NULL)
+      {
+        focus_video = row_video_id (row);
+        focus_index = gtk_list_box_row_get_index (row);
+      }
+  }
   fidget_window_clear_videos (self);
 
   if (self->project == NULL)
@@ -380,6 +606,8 @@ fidget_window_reload (FidgetWindow *self)
   gtk_label_set_label (self->videos_summary, summary);
 
   gtk_stack_set_visible_child_name (self->project_stack, videos->len > 0 ? "videos" : "empty");
+  if (focus_video > 0)
+    refocus_row (self, focus_list, focus_video, focus_index);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1117,6 +1345,10 @@ fidget_window_dispose (GObject *object)
   if (self->import_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->import_dialog), (gpointer *) &self->import_dialog);
   self->import_dialog = NULL;
+  if (self->removal_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->removal_dialog),
+                                  (gpointer *) &self->removal_dialog);
+  self->removal_dialog = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), FIDGET_TYPE_WINDOW);
 
   /* Closing the window closes the project's database connection with it. */
@@ -1244,6 +1476,7 @@ fidget_window_class_init (FidgetWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-agreement", NULL, show_agreement_action);
   gtk_widget_class_install_action (widget_class, "win.choose-annotator", NULL,
                                    choose_annotator_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-video", "x", remove_video_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
                                        "win.preferences", NULL);
@@ -1278,6 +1511,8 @@ fidget_window_init (FidgetWindow *self)
 
   g_signal_connect_swapped (self->video_list, "row-activated", G_CALLBACK (on_video_activated), self);
   g_signal_connect_swapped (self->waiting_list, "row-activated", G_CALLBACK (on_video_activated), self);
+  watch_video_list (self, self->video_list);
+  watch_video_list (self, self->waiting_list);
   g_signal_connect_swapped (self->workspace, "notify::position",
                             G_CALLBACK (schedule_save_position), self);
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_header), self);
@@ -1343,6 +1578,13 @@ fidget_window_get_title_widget (FidgetWindow *self)
   g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
 
   return self->window_title;
+}
+
+AdwMessageDialog *
+fidget_window_get_removal_dialog (FidgetWindow *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WINDOW (self), NULL);
+  return self->removal_dialog;
 }
 
 GtkListBox *

@@ -245,6 +245,122 @@ test_window_lists_videos (void)
   destroy_all_toplevels ();
 }
 
+/* A video imported by mistake leaves from its row (Delete, or the row's menu) after a question;
+ * a labelled one stays, and the window says why. */
+static void
+test_window_remove_video (void)
+{
+  g_autoptr(FidgetApplication) app = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *first_file = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FidgetVideo) gone = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *action = NULL;
+  GtkMenuButton *menu_button;
+  GMenuModel *menu;
+  AdwMessageDialog *dialog;
+  FidgetWindow *window;
+  FidgetProject *project;
+  GtkListBox *list;
+
+  REQUIRE_DISPLAY ();
+
+  path = create_project (TRUE);
+  dir = g_path_get_dirname (path);
+  first_file = g_build_filename (dir, "interview-01.mkv", NULL);
+  /* Bob has labelled the second interview. */
+  {
+    g_autoptr(FidgetProject) setup = fidget_project_open (path, &error);
+    g_autoptr(FidgetSegment) segment = NULL;
+
+    g_assert_no_error (error);
+    segment = fidget_project_add_segment (setup, 2, "Bob", 10, 20, "B1", &error);
+    g_assert_no_error (error);
+  }
+
+  file = g_file_new_for_path (path);
+  app = create_started_application ();
+  fidget_application_set_annotator (app, "Alice");
+  window = fidget_application_open_file (app, file, FALSE);
+  spin_until (widget_is_mapped, window);
+  project = fidget_window_get_project (window);
+  g_assert_cmpint (fidget_workspace_get_video (fidget_window_get_workspace (window))->id, ==, 1);
+  g_assert_true (app_test_activate_shortcut (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
+  list = fidget_window_get_video_list (window);
+  rows = app_test_action_rows (list);
+  g_assert_cmpuint (rows->len, ==, 2);
+
+  /* Each row's menu offers the removal of its own video. */
+  menu_button = g_object_get_data (G_OBJECT (g_ptr_array_index (rows, 1)), "fidget-menu-button");
+  g_assert_true (GTK_IS_MENU_BUTTON (menu_button));
+  menu = gtk_menu_button_get_menu_model (menu_button);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_cmpstr (action, ==, "win.remove-video");
+  target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                  G_VARIANT_TYPE_INT64);
+  g_assert_cmpint (g_variant_get_int64 (target), ==, 2);
+
+  /* Delete on the labelled video: it stays, and the message counts what holds it. */
+  gtk_widget_grab_focus (g_ptr_array_index (rows, 1));
+  g_assert_true (app_test_activate_shortcut (GTK_WIDGET (list), GDK_KEY_Delete, 0));
+  app_test_spin ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_null (fidget_window_get_removal_dialog (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Video Stays in the Project");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 segment"));
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_test_spin ();
+
+  /* Delete on the first one (open in the workspace until now): a question; Cancel, or Enter,
+   * which stands on Cancel, keeps it. */
+  gtk_widget_grab_focus (g_ptr_array_index (rows, 0));
+  g_assert_true (app_test_activate_shortcut (GTK_WIDGET (list), GDK_KEY_Delete, 0));
+  app_test_spin ();
+  dialog = fidget_window_get_removal_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Remove “interview-01.mkv” From the Project?");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "remove"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_test_spin ();
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = app_test_action_rows (list);
+  g_assert_cmpuint (rows->len, ==, 2);
+
+  /* Remove: out of the list, the project and the workspace; the file stays. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-video", "x", (gint64) 1);
+  dialog = fidget_window_get_removal_dialog (window);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_test_spin ();
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = app_test_action_rows (list);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
+                   "interview-02.mkv");
+  /* The keys stay on the list, on the row that took the removed one's place. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (gtk_label_get_label (fidget_window_get_videos_summary (window)), ==,
+                   "1 video · 0:10.01");
+  g_assert_null (fidget_workspace_get_video (fidget_window_get_workspace (window)));
+  gone = fidget_project_get_video (project, 1, &error);
+  g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
+  g_assert_true (g_file_test (first_file, G_FILE_TEST_IS_REGULAR));
+  g_assert_null (find_message_dialog ());
+
+  destroy_all_toplevels ();
+}
+
 static void
 test_window_empty_project (void)
 {
@@ -659,6 +775,7 @@ main (int   argc,
   app_test_init_display ();
 
   g_test_add_func ("/app/window/lists-videos", test_window_lists_videos);
+  g_test_add_func ("/app/window/remove-video", test_window_remove_video);
   g_test_add_func ("/app/window/empty-project", test_window_empty_project);
   g_test_add_func ("/app/window/open-errors", test_window_open_errors);
   g_test_add_func ("/app/window/create-project", test_window_create_project);
