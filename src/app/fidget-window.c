@@ -913,6 +913,9 @@ show_videos_action (GtkWidget  *widget,
   fidget_review_bar_set_video (self->review_bar, 0);
   gtk_stack_set_visible_child_name (self->stack, "project");
   fidget_window_reload (self);
+  /* The keys land on the video just left: Enter goes back to it, arrows move on from it. */
+  if (fidget_workspace_get_video (self->workspace) != NULL)
+    refocus_row (self, self->video_list, fidget_workspace_get_video (self->workspace)->id, 0);
 }
 
 /* win.preferences opens on the first page; win.choose-weights on the model's, where the

@@ -294,6 +294,14 @@ test_window_remove_video (void)
   rows = app_test_action_rows (list);
   g_assert_cmpuint (rows->len, ==, 2);
 
+  /* Back from the second video, the keys are on its row. */
+  g_signal_emit_by_name (list, "row-activated", g_ptr_array_index (rows, 1));
+  g_assert_cmpint (fidget_workspace_get_video (fidget_window_get_workspace (window))->id, ==, 2);
+  g_assert_true (app_test_activate_shortcut (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = app_test_action_rows (list);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == g_ptr_array_index (rows, 1));
+
   /* Each row's menu offers the removal of its own video. */
   menu_button = g_object_get_data (G_OBJECT (g_ptr_array_index (rows, 1)), "fidget-menu-button");
   g_assert_true (GTK_IS_MENU_BUTTON (menu_button));
@@ -317,8 +325,7 @@ test_window_remove_video (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   app_test_spin ();
 
-  /* Delete on the first one (open in the workspace until now): a question; Cancel, or Enter,
-   * which stands on Cancel, keeps it. */
+  /* Delete on the first one: a question; Cancel, or Enter, which stands on Cancel, keeps it. */
   gtk_widget_grab_focus (g_ptr_array_index (rows, 0));
   g_assert_true (app_test_activate_shortcut (GTK_WIDGET (list), GDK_KEY_Delete, 0));
   app_test_spin ();
@@ -336,7 +343,11 @@ test_window_remove_video (void)
   rows = app_test_action_rows (list);
   g_assert_cmpuint (rows->len, ==, 2);
 
-  /* Remove: out of the list, the project and the workspace; the file stays. */
+  /* Remove the video open in the workspace: out of the list, the project and the workspace;
+   * the file stays. */
+  g_signal_emit_by_name (list, "row-activated", g_ptr_array_index (rows, 0));
+  g_assert_cmpint (fidget_workspace_get_video (fidget_window_get_workspace (window))->id, ==, 1);
+  g_assert_true (app_test_activate_shortcut (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-video", "x", (gint64) 1);
   dialog = fidget_window_get_removal_dialog (window);
   g_assert_nonnull (dialog);
