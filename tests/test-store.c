@@ -641,7 +641,6 @@ test_remove_video (Fixture       *f,
   g_assert_false (fidget_project_remove_video (f->project, f->video_id, &error));
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);
   g_clear_error (&error);
-  g_clear_pointer (&gone, fidget_video_free);
   gone = fidget_project_get_video (f->project, f->video_id, &error);
   g_assert_no_error (error);
 
@@ -686,6 +685,7 @@ test_remove_video (Fixture       *f,
   g_assert_true (fidget_project_remove_video (f->project, wrong->id, &error));
   g_assert_no_error (error);
 
+  g_clear_pointer (&gone, fidget_video_free);
   gone = fidget_project_get_video (f->project, wrong->id, &error);
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
   g_assert_null (gone);
