@@ -1549,6 +1549,19 @@ fidget_project_check_remove_video (FidgetProject  *self,
   return check_remove_video (self, video, n_suggestions, error);
 }
 
+/* What goes with a video (?1), in order; the first's count of rows is reported. */
+static const char *const removal_steps[] = {
+  /* Undo steps whose row image sits on the video could never be replayed: a segment made and
+   * deleted again would come back on a video that is not there. */
+  "DELETE FROM undo_log WHERE coalesce (before ->> '$.video_id', after ->> '$.video_id') = ?1",
+  "DELETE FROM suggestion WHERE video_id = ?1",
+  "DELETE FROM video WHERE id = ?1",
+  /* Retired for good: see FIDGET_PROJECT_NEXT_VIDEO_ID. */
+  "INSERT INTO meta (key, value) VALUES ('removed_video_high_id', ?1) "
+  "ON CONFLICT (key) DO UPDATE "
+  "SET value = max (CAST (value AS INTEGER), CAST (excluded.value AS INTEGER))",
+};
+
 gboolean
 fidget_project_remove_video (FidgetProject  *self,
                              gint64          video_id,
@@ -1557,7 +1570,7 @@ fidget_project_remove_video (FidgetProject  *self,
   g_autoptr(FidgetVideo) video = NULL;
   g_autofree char *detail = NULL;
   guint suggestions = 0;
-  gint64 undo_steps;
+  gint64 undo_steps = 0;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (FIDGET_IS_PROJECT (self), FALSE);
@@ -1569,43 +1582,16 @@ fidget_project_remove_video (FidgetProject  *self,
       !check_remove_video (self, video, &suggestions, error))
     goto failed;
 
-  /* Undo steps whose row image sits on this video could never be replayed: a segment made
-   * and deleted again would come back on a video that is not there. */
-  stmt = prepare (self,
-                  "DELETE FROM undo_log "
-                  "WHERE coalesce (before ->> '$.video_id', after ->> '$.video_id') = ?1",
-                  error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, video_id);
-  if (!step_done (self, stmt, _("remove the video"), error))
-    goto failed;
-  undo_steps = sqlite3_changes64 (self->db);
-
-  stmt = prepare (self, "DELETE FROM suggestion WHERE video_id = ?1", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, video_id);
-  if (!step_done (self, stmt, _("remove the video"), error))
-    goto failed;
-
-  stmt = prepare (self, "DELETE FROM video WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, video_id);
-  if (!step_done (self, stmt, _("remove the video"), error))
-    goto failed;
-
-  stmt = prepare (self,
-                  "INSERT INTO meta (key, value) VALUES ('removed_video_high_id', ?1) "
-                  "ON CONFLICT (key) DO UPDATE "
-                  "SET value = max (CAST (value AS INTEGER), CAST (excluded.value AS INTEGER))",
-                  error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, video_id);
-  if (!step_done (self, stmt, _("remove the video"), error))
-    goto failed;
+  for (guint i = 0; i < G_N_ELEMENTS (removal_steps); i++)
+    {
+      if (!(stmt = prepare (self, removal_steps[i], error)))
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, video_id);
+      if (!step_done (self, stmt, _("remove the video"), error))
+        goto failed;
+      if (i == 0)
+        undo_steps = sqlite3_changes64 (self->db);
+    }
 
   stmt = prepare (self,
                   "SELECT json_object ('video_id', ?1, 'path', ?2, 'content_hash', ?3, "
