@@ -632,6 +632,14 @@ test_remove_video (Fixture       *f,
   /* The fixture's video holds a segment: refused, with the count, and nothing changes. */
   kept = fidget_project_add_segment (f->project, f->video_id, "alice", 10, 20, "B1", &error);
   g_assert_no_error (error);
+  {
+    g_autoptr(GHashTable) counts = fidget_project_count_segments (f->project, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (counts), ==, 1);
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, &f->video_id)), ==, 1);
+    g_assert_null (g_hash_table_lookup (counts, &wrong->id));
+  }
   g_assert_false (fidget_project_check_remove_video (f->project, f->video_id, &n_suggestions,
                                                      &error));
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);

@@ -232,7 +232,8 @@ static GtkWidget *
 create_video_row (FidgetWindow             *self,
                   const FidgetVideo        *video,
                   const FidgetReviewStatus *status,
-                  const char               *my_turn)
+                  const char               *my_turn,
+                  guint                     n)
 {
   g_autofree char *title = fidget_format_video_title (video);
   g_autofree char *subtitle = my_turn != NULL ? g_strdup (my_turn) : fidget_format_video_subtitle (video);
@@ -255,8 +256,6 @@ create_video_row (FidgetWindow             *self,
 
   /* The review step the video is at and how far along, then how many segments it holds. */
   {
-    g_autoptr(GPtrArray) segments = fidget_project_list_segments (self->project, video->id, NULL);
-    guint n = segments != NULL ? segments->len : 0;
     /* A waiting row says the step in its subtitle already. */
     g_autofree char *step = my_turn == NULL ? format_review_progress (status) : NULL;
     /* Translators: how many segments a video holds */
@@ -514,6 +513,7 @@ fidget_window_reload (FidgetWindow *self)
 {
   g_autoptr(GPtrArray) videos = NULL;
   g_autoptr(GPtrArray) statuses = NULL;
+  g_autoptr(GHashTable) counts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *total = NULL;
   g_autofree char *summary = NULL;
@@ -565,11 +565,14 @@ fidget_window_reload (FidgetWindow *self)
 
   /* The review's state of each video; without it the rows only count segments. */
   statuses = fidget_review_list_status (self->project, NULL);
+  /* One query for all: listing each video's segments took 0.2 s at MA-52's size. */
+  counts = fidget_project_count_segments (self->project, NULL);
   for (guint i = 0; i < videos->len; i++)
     {
       const FidgetVideo *video = g_ptr_array_index (videos, i);
       const FidgetReviewStatus *status = NULL;
       g_autofree char *my_turn = NULL;
+      guint n = counts != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (counts, &video->id)) : 0;
 
       for (guint j = 0; statuses != NULL && j < statuses->len; j++)
         if (((FidgetReviewStatus *) g_ptr_array_index (statuses, j))->video_id == video->id)
@@ -578,12 +581,12 @@ fidget_window_reload (FidgetWindow *self)
       my_turn = format_my_turn (status, self->annotator);
       if (my_turn != NULL)
         {
-          gtk_list_box_append (self->waiting_list, create_video_row (self, video, status, my_turn));
+          gtk_list_box_append (self->waiting_list, create_video_row (self, video, status, my_turn, n));
           n_waiting++;
         }
       else
         {
-          gtk_list_box_append (self->video_list, create_video_row (self, video, status, NULL));
+          gtk_list_box_append (self->video_list, create_video_row (self, video, status, NULL, n));
           centiseconds += fidget_video_get_centiseconds (video);
         }
     }

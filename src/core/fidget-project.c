@@ -1818,6 +1818,51 @@ fidget_project_get_segment (FidgetProject  *self,
   return g_steal_pointer (&segment);
 }
 
+GHashTable *
+fidget_project_count_segments (FidgetProject  *self,
+                               GError        **error)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) hidden = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FIDGET_IS_PROJECT (self), NULL);
+
+  /* Counted per person only when a blind cross-check leaves some people out: the plain count
+   * reads the video index alone (5 ms for MA-52's 67,000 segments, 40 ms per person). */
+  if (self->actor != NULL)
+    hidden = fidget_review_hidden_for_actor (self, 0);
+  if (hidden != NULL)
+    stmt = prepare (self,
+                    "SELECT video_id, annotator_id, count (*) FROM segment "
+                    "GROUP BY video_id, annotator_id",
+                    error);
+  else
+    stmt = prepare (self, "SELECT video_id, 0, count (*) FROM segment GROUP BY video_id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 video_id = sqlite3_column_int64 (stmt, 0);
+      guint n = (guint) sqlite3_column_int64 (stmt, 2);
+      gpointer before;
+
+      if (fidget_review_hidden_contains (hidden, video_id, sqlite3_column_int64 (stmt, 1)))
+        continue;
+      before = g_hash_table_lookup (counts, &video_id);
+      g_hash_table_insert (counts, g_memdup2 (&video_id, sizeof video_id),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (before) + n));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_sqlite (self, error, rc, _("count the segments"));
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
 GPtrArray *
 fidget_project_list_segments (FidgetProject  *self,
                               gint64          video_id,

@@ -131,6 +131,11 @@ FidgetSegment     *fidget_project_get_segment         (FidgetProject       *self
 GPtrArray         *fidget_project_list_segments       (FidgetProject       *self,
                                                        gint64               video_id,
                                                        GError             **error);
+/* How many segments each video holds, as fidget_project_list_segments() lists them for the
+ * actor (a blind cross-check leaves the other checkers' out), in one query: video id (gint64
+ * key) -> count (GUINT_TO_POINTER). Videos without a segment are absent. */
+GHashTable        *fidget_project_count_segments      (FidgetProject       *self,
+                                                       GError             **error);
 
 /* Taxonomy: a project's own action, added after the model's classes. */
 const FidgetAction *fidget_project_add_action         (FidgetProject       *self,

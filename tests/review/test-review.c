@@ -703,6 +703,18 @@ test_cross_check_rules (Fixture       *f,
   list = fidget_project_list_segments (f->project, 0, &error);
   g_assert_cmpuint (list->len, ==, 3);
   g_clear_pointer (&list, g_ptr_array_unref);
+  /* The counts in the list of videos are as blind as the lists. */
+  {
+    g_autoptr(GHashTable) counts = fidget_project_count_segments (f->project, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, &f->video)), ==, 3);
+    as (f, NULL);
+    g_clear_pointer (&counts, g_hash_table_unref);
+    counts = fidget_project_count_segments (f->project, &error);
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, &f->video)), ==, 4);
+    as (f, "cai");
+  }
   seen = fidget_project_get_segment (f->project, cy_add, &error);
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);
   g_assert_null (seen);
