@@ -172,6 +172,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void fidget_workspace_request_frame (FidgetWorkspace *self);
 static void fidget_workspace_stop_playing  (FidgetWorkspace *self);
+static void refocus                        (FidgetWorkspace *self);
 
 static const FidgetSuggestion *find_suggestion           (FidgetWorkspace *self,
                                                           const char      *uuid);
@@ -1398,6 +1399,7 @@ on_player_opened (GObject      *source,
       adw_status_page_set_description (self->unplayable_page, error->message);
       gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
       show_error (self, NULL);
+      refocus (self);
       return;
     }
 
@@ -1408,6 +1410,7 @@ on_player_opened (GObject      *source,
   fidget_video_view_set_pixel_aspect (self->video_view, par_n, par_d);
   fidget_video_view_reset_zoom (self->video_view);
   gtk_stack_set_visible_child_name (self->video_stack, "video");
+  refocus (self);
   fidget_timeline_set_video (self->timeline, frame_count (self), fps_num (self), fps_den (self));
 
   self->shown = -1;
@@ -2965,7 +2968,26 @@ fidget_workspace_focus (FidgetWorkspace *self)
 {
   g_return_if_fail (FIDGET_IS_WORKSPACE (self));
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->video_view));
+  /* The picture hides while a video loads or when it cannot be played, and a hidden widget
+   * with the focus keeps the window's own keys (Alt+Left) from being seen: then the keys go
+   * to "Find the Video File…" when it is offered (Enter opens it), else to the timeline. The
+   * workspace's shortcuts are captured above either. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->video_stack), "video") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->video_view));
+  else if (!gtk_widget_get_visible (self->relink_button) ||
+           !gtk_widget_grab_focus (self->relink_button))
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
+}
+
+/* After the picture's page changed: the keys follow if they were in the workspace. */
+static void
+refocus (FidgetWorkspace *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)) && !focus_is_text (self))
+    fidget_workspace_focus (self);
 }
 
 gboolean

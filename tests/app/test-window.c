@@ -30,6 +30,14 @@ widget_is_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
+static gboolean
+focus_is_shown (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (data));
+
+  return focus != NULL && gtk_widget_get_mapped (focus);
+}
+
 static void
 destroy_all_toplevels (void)
 {
@@ -198,6 +206,12 @@ test_window_lists_videos (void)
   g_assert_nonnull (fidget_workspace_get_video (fidget_window_get_workspace (window)));
   g_assert_cmpstr (fidget_workspace_get_video (fidget_window_get_workspace (window))->path, ==,
                    "interview-01.mkv");
+  /* The picture hides when the video cannot be played: the keys leave it for something shown,
+   * or the window's own keys (Alt+Left) would not be seen. */
+  spin_until (focus_is_shown, window);
+  g_assert_true (focus_is_shown (window));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (fidget_window_get_workspace (window))));
   title = fidget_window_get_title_widget (window);
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "interview-01.mkv");
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "study.fidget · Alice");
