@@ -1506,13 +1506,17 @@ on_relinked (GObject      *source,
   RelinkData *relink = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  /* The button was insensitive while the file was checked, which took the keys away from it:
+   * they come back, to the button or to the video found. */
   gtk_widget_set_sensitive (self->relink_button, TRUE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       show_error (self, error->message);
+      fidget_workspace_focus (self);
       return;
     }
   fidget_workspace_open_video (self, relink->video_id, 0);
+  fidget_workspace_focus (self);
 }
 
 static void
@@ -2960,6 +2964,12 @@ on_key_pressed (GtkEventControllerKey *controller,
         }
       return FALSE;
     }
+  /* On a video that cannot be played, Enter and Space press "Find the Video File…". */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL &&
+      gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self))) == self->relink_button &&
+      (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_space) &&
+      (state & gtk_accelerator_get_default_mod_mask ()) == 0)
+    return FALSE;
   return fidget_workspace_handle_key (self, keyval, state);
 }
 

@@ -692,6 +692,8 @@ test_broken_video_keeps_project_usable (void)
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) mine = NULL;
+  g_autofree char *moved = NULL;
+  GtkWidget *focus;
   Fixture f = { 0 };
   gsize length;
   gint64 deadline;
@@ -729,6 +731,24 @@ test_broken_video_keeps_project_usable (void)
   press (f.workspace, GDK_KEY_2);
   mine = segments_of (&f, "amara");
   g_assert_cmpuint (mine->len, ==, 1);
+
+  /* The file moves away: the page offers to find it, with the keys on that button (Enter and
+   * Space press it) while the workspace's other keys still work. */
+  moved = g_strconcat (copy, ".moved", NULL);
+  fidget_workspace_close_video (f.workspace);
+  g_assert_cmpint (g_rename (copy, moved), ==, 0);
+  fidget_workspace_open_video (f.workspace, f.video_id, 0);
+  fidget_workspace_focus (f.workspace);
+  app_test_spin ();
+  focus = gtk_root_get_focus (GTK_ROOT (f.window));
+  g_assert_true (GTK_IS_BUTTON (focus));
+  g_assert_true (gtk_widget_get_mapped (focus));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, "_Find the Video File…");
+  g_assert_false (app_test_press_with (f.workspace, GDK_KEY_Return, 0));
+  g_assert_false (app_test_press_with (f.workspace, GDK_KEY_space, 0));
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_Right, 0));
+  g_assert_cmpint (g_rename (moved, copy), ==, 0);
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-videos", NULL));
   g_assert_cmpstr (fidget_window_get_page_name (f.window), ==, "project");
 
