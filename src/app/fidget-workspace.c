@@ -1590,6 +1590,7 @@ fidget_workspace_open_video (FidgetWorkspace *self,
     {
       adw_status_page_set_description (self->unplayable_page, error->message);
       gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
+      refocus (self);
       return;
     }
   self->video = g_steal_pointer (&video);
@@ -1612,10 +1613,12 @@ fidget_workspace_open_video (FidgetWorkspace *self,
       self->relink_video_id = self->video->id;
       gtk_widget_set_visible (self->relink_button, TRUE);
       gtk_stack_set_visible_child_name (self->video_stack, "unplayable");
+      refocus (self);
       return;
     }
 
   gtk_stack_set_visible_child_name (self->video_stack, "loading");
+  refocus (self);
   gtk_spinner_start (self->loading_spinner);
   assist_open_video (self);
 
