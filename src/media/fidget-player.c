@@ -368,6 +368,8 @@ cache_entry_free (gpointer data)
 {
   CacheEntry *entry = data;
 
+  if (entry == NULL)
+    return;
   g_clear_pointer (&entry->bgra, fidget_frame_unref);
   gst_clear_buffer (&entry->buffer);
   gst_clear_caps (&entry->caps);
@@ -1599,6 +1601,106 @@ fidget_player_get_frame (FidgetPlayer  *self,
   g_mutex_unlock (&self->lock);
 
   return frame;
+}
+
+gboolean
+fidget_player_decode_before (FidgetPlayer  *self,
+                             gint64         index,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  gint64 target;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  target = MIN (index, self->frame_count) - 1;
+  if (target >= 0 && fidget_player_cache_lookup (self, target) == NULL)
+    {
+      /* What fidget_player_fetch() does for a step back from @index. */
+      if (self->needs_restart && !fidget_player_restart (self, cancellable, error))
+        ok = FALSE;
+      else
+        ok = fidget_player_seek (self, target,
+                                 MAX (target - fidget_player_backfill (self) + 1, 0),
+                                 SEEK_CHUNK, error) &&
+             fidget_player_read_to (self, target, cancellable, error) != NULL;
+      self->playhead = target;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+typedef struct
+{
+  gint64        lo;
+  gint64        hi;
+  GPtrArray    *found;
+} AdoptSearch;
+
+static gboolean
+collect_in_range (gpointer key,
+                  gpointer value,
+                  gpointer data)
+{
+  CacheEntry *entry = value;
+  AdoptSearch *search = data;
+
+  if (entry->own > search->hi)
+    return TRUE;
+  if (entry->own >= search->lo)
+    {
+      CacheEntry *copy = g_new0 (CacheEntry, 1);
+
+      copy->own = entry->own;
+      copy->from = entry->from;
+      copy->until = entry->until;
+      copy->pts = entry->pts;
+      copy->buffer = gst_buffer_ref (entry->buffer);
+      copy->caps = gst_caps_ref (entry->caps);
+      copy->size = entry->size;
+      g_ptr_array_add (search->found, copy);
+    }
+  return FALSE;
+}
+
+guint
+fidget_player_adopt_pictures (FidgetPlayer *self,
+                              FidgetPlayer *donor,
+                              gint64        first,
+                              gint64        last)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (cache_entry_free);
+  AdoptSearch search = { first, last, found };
+  guint taken = 0;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), 0);
+  g_return_val_if_fail (FIDGET_IS_PLAYER (donor), 0);
+  g_return_val_if_fail (donor != self, 0);
+
+  /* The buffers are never written once cached, so both caches can hold the same ones. */
+  g_mutex_lock (&donor->lock);
+  g_tree_foreach (donor->cache, collect_in_range, &search);
+  g_mutex_unlock (&donor->lock);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < found->len; i++)
+    {
+      CacheEntry *entry = g_ptr_array_index (found, i);
+
+      if (g_tree_lookup (self->cache, &entry->own) != NULL)
+        continue;
+      fidget_player_cache_trim (self, entry->size);
+      entry->used = ++self->tick;
+      g_tree_insert (self->cache, &entry->own, entry);
+      self->bytes += entry->size;
+      found->pdata[i] = NULL;
+      taken++;
+    }
+  g_mutex_unlock (&self->lock);
+  return taken;
 }
 
 static void

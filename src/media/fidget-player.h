@@ -135,6 +135,21 @@ void          fidget_player_get_stats          (FidgetPlayer            *self,
 GstSample    *fidget_player_peek_picture       (FidgetPlayer            *self,
                                                 gint64                   index);
 
+/* A second reader for the steps back: decodes into its own cache the chunk of frames a step
+ * back from @index would (the frames before @index, back to their keyframe or half the cache),
+ * without converting any. Blocking; any thread. */
+gboolean      fidget_player_decode_before      (FidgetPlayer            *self,
+                                                gint64                   index,
+                                                GCancellable            *cancellable,
+                                                GError                 **error);
+/* Copies into the cache the pictures @donor (a player of the same file) holds for frames
+ * @first to @last that the cache lacks, sharing their buffers. Returns how many it took.
+ * Any thread; waits for a request in progress on either. */
+guint         fidget_player_adopt_pictures     (FidgetPlayer            *self,
+                                                FidgetPlayer            *donor,
+                                                gint64                   first,
+                                                gint64                   last);
+
 /* Playback timing: the frame due @elapsed_us after frame @start_frame began to play at
  * @speed (0.1 to 2.0), wrapping inside [@loop_start, @loop_end) when @loop_end > @loop_start.
  * Pure arithmetic, so the GUI's frame clock and the tests agree on it. */

@@ -672,6 +672,58 @@ test_backward_chunk_stays_in_group (void)
   g_assert_cmpuint (after.seeks - before.seeks, ==, 1);
 }
 
+/* A second reader decodes the chunk behind a frame while the first shows it; handed over,
+ * the steps back from there are cache hits on the first, exact. */
+static void
+test_second_reader_fills_steps_back (void)
+{
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(FidgetPlayer) back = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetPlayerStats before, after;
+  guint taken;
+
+  if (!have_encoder ())
+    return;
+
+  player = fidget_player_open (index_clip (), NULL, NULL, &error);
+  g_assert_no_error (error);
+  back = fidget_player_open (index_clip (), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Keyframes at 0, 30 and 60: a jump to 75 decodes from 60, and keeps nothing before 75. */
+  assert_shows (player, 75, 75);
+  g_assert_true (fidget_player_decode_before (back, 75, NULL, &error));
+  g_assert_no_error (error);
+  taken = fidget_player_adopt_pictures (player, back, 0, 74);
+  g_assert_cmpuint (taken, >=, 15);
+  /* Taken once: a second hand-over finds them there. */
+  g_assert_cmpuint (fidget_player_adopt_pictures (player, back, 0, 74), ==, 0);
+
+  fidget_player_get_stats (player, &before);
+  for (gint64 i = 74; i >= 60; i--)
+    assert_shows (player, i, i);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+  g_assert_cmpuint (after.pictures_decoded, ==, before.pictures_decoded);
+  g_assert_cmpuint (after.cache_hits - before.cache_hits, ==, 15);
+
+  /* Forward from the jump still reads on without a seek. */
+  assert_shows (player, 76, 76);
+  fidget_player_get_stats (player, &before);
+  g_assert_cmpuint (before.seeks, ==, after.seeks);
+
+  /* Before the first frame there is nothing to decode; near it, the chunk starts at 0 (the
+   * player holds frame 0 since it opened). */
+  g_assert_true (fidget_player_decode_before (back, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fidget_player_decode_before (back, 3, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fidget_player_adopt_pictures (player, back, 0, 2), >=, 2);
+  for (gint64 i = 2; i >= 0; i--)
+    assert_shows (player, i, i);
+}
+
 /* }}} */
 
 /* {{{ Audio */
@@ -1002,6 +1054,7 @@ main (int   argc,
   g_test_add_func ("/player/unreferenced-left-out", test_unreferenced_left_out);
   g_test_add_func ("/player/seek-leaves-out", test_seek_leaves_out);
   g_test_add_func ("/player/backward-chunk-stays-in-group", test_backward_chunk_stays_in_group);
+  g_test_add_func ("/player/second-reader-fills-steps-back", test_second_reader_fills_steps_back);
   g_test_add_func ("/player/audio/absent", test_audio_absent);
   g_test_add_func ("/player/audio/tone", test_audio_tone);
   g_test_add_func ("/player/audio/no-output", test_audio_no_output);
