@@ -23,6 +23,7 @@
 #include "fidget-review.h"
 #include "fidget-scan.h"
 #include "fidget-settings.h"
+#include "fidget-steps-back.h"
 #include "fidget-suggestions.h"
 #include "fidget-timeline-private.h"
 #include "fidget-workspace-private.h"
@@ -58,6 +59,7 @@ struct _FidgetWorkspace
 
   FidgetVideo         *video;
   FidgetPlayer        *player;
+  FidgetStepsBack     *steps_back;    /* prepares the steps back from a paused frame */
   GCancellable        *cancellable;   /* of the open video's background work */
   guint                generation;    /* bumped with every video opened or closed */
 
@@ -1106,6 +1108,8 @@ on_frame_ready (GObject      *source,
 
   if (self->position != self->shown)
     fidget_workspace_request_frame (self);
+  else if (!self->playing && self->steps_back != NULL)
+    fidget_steps_back_look_at (self->steps_back, self->shown);
 
 out:
   g_object_unref (request->self);
@@ -1141,6 +1145,8 @@ set_position (FidgetWorkspace *self,
   if (frame == self->position)
     return;
   self->position = frame;
+  if (self->steps_back != NULL)
+    fidget_steps_back_moved (self->steps_back, frame);
   fidget_timeline_set_position (self->timeline, frame);
   update_position_label (self);
   if (self->mark_in >= 0 && self->mark_out < 0)
@@ -1404,6 +1410,7 @@ on_player_opened (GObject      *source,
     }
 
   self->player = g_steal_pointer (&player);
+  self->steps_back = fidget_steps_back_new (self->player);
   fidget_player_set_audio_enabled (self->player, gtk_toggle_button_get_active (self->audio_button));
   update_audio_button (self);
   fidget_player_get_pixel_aspect (self->player, &par_n, &par_d);
@@ -1430,6 +1437,9 @@ fidget_workspace_close_video (FidgetWorkspace *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   assist_close_video (self);
+  if (self->steps_back != NULL)
+    fidget_steps_back_cancel (self->steps_back);
+  g_clear_object (&self->steps_back);
   g_clear_object (&self->player);
   g_clear_pointer (&self->video, fidget_video_free);
   self->fetching = FALSE;
@@ -3247,6 +3257,13 @@ fidget_workspace_get_inspector (FidgetWorkspace *self)
   return self->inspector;
 }
 
+gint64
+fidget_workspace_get_steps_back_ready (FidgetWorkspace *self)
+{
+  g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), -1);
+  return self->steps_back != NULL ? fidget_steps_back_get_ready (self->steps_back) : -1;
+}
+
 FidgetPlayer *
 fidget_workspace_get_player (FidgetWorkspace *self)
 {
@@ -3425,6 +3442,9 @@ fidget_workspace_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), FIDGET_TYPE_WORKSPACE);
 
+  if (self->steps_back != NULL)
+    fidget_steps_back_cancel (self->steps_back);
+  g_clear_object (&self->steps_back);
   g_clear_object (&self->player);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);

@@ -1604,6 +1604,21 @@ fidget_player_get_frame (FidgetPlayer  *self,
 }
 
 gboolean
+fidget_player_is_cached (FidgetPlayer *self,
+                         gint64        index)
+{
+  gboolean cached;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  cached = index >= 0 && index < self->frame_count &&
+           fidget_player_cache_lookup (self, index) != NULL;
+  g_mutex_unlock (&self->lock);
+  return cached;
+}
+
+gboolean
 fidget_player_decode_before (FidgetPlayer  *self,
                              gint64         index,
                              GCancellable  *cancellable,

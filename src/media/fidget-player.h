@@ -135,6 +135,9 @@ void          fidget_player_get_stats          (FidgetPlayer            *self,
 GstSample    *fidget_player_peek_picture       (FidgetPlayer            *self,
                                                 gint64                   index);
 
+/* Whether the cache holds the picture frame @index shows. Never decodes. Any thread. */
+gboolean      fidget_player_is_cached          (FidgetPlayer            *self,
+                                                gint64                   index);
 /* A second reader for the steps back: decodes into its own cache the chunk of frames a step
  * back from @index would (the frames before @index, back to their keyframe or half the cache),
  * without converting any. Blocking; any thread. */

@@ -755,6 +755,43 @@ test_broken_video_keeps_project_usable (void)
   fixture_close (&f);
 }
 
+/* After a jump, a second reader prepares the steps back while the frame is on screen: the
+ * first steps back then need no seek. */
+static void
+test_steps_back_prepared (void)
+{
+  Fixture f = { 0 };
+  FidgetPlayerStats before, after;
+  FidgetPlayer *player;
+  gint64 deadline;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  fidget_workspace_seek (f.workspace, DEMO_FRAMES - 20);
+  app_test_wait_settled (f.workspace);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, DEMO_FRAMES - 20);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (fidget_workspace_get_steps_back_ready (f.workspace) != DEMO_FRAMES - 20 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (fidget_workspace_get_steps_back_ready (f.workspace), ==, DEMO_FRAMES - 20);
+
+  player = fidget_workspace_get_player (f.workspace);
+  fidget_player_get_stats (player, &before);
+  for (int i = 0; i < 3; i++)
+    {
+      press (f.workspace, GDK_KEY_Left);
+      app_test_wait_settled (f.workspace);
+    }
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, DEMO_FRAMES - 23);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+  g_assert_cmpuint (after.pictures_decoded, ==, before.pictures_decoded);
+
+  fixture_close (&f);
+}
+
 static void
 test_resumes_where_work_stopped (void)
 {
@@ -1085,6 +1122,7 @@ main (int   argc,
   g_test_add_func ("/workspace/sound-follows-play", test_sound_follows_play);
   g_test_add_func ("/workspace/frames-shown-are-exact", test_frames_shown_are_exact);
   g_test_add_func ("/workspace/broken-video", test_broken_video_keeps_project_usable);
+  g_test_add_func ("/workspace/steps-back-prepared", test_steps_back_prepared);
   g_test_add_func ("/workspace/resumes", test_resumes_where_work_stopped);
   g_test_add_func ("/workspace/inspector-edits", test_inspector_edits);
   g_test_add_func ("/workspace/shortcuts-listed-work", test_shortcuts_listed_work);

@@ -1,0 +1,235 @@
+/* fidget-steps-back.c: prepares the steps back from a frame while the annotator looks at it
+ *
+ * After a jump, the player holds the frames from the one shown onwards but none before it,
+ * so the first step back decodes a chunk from the keyframe: 140 ms typically at 1080p, over
+ * 300 ms at the end of a 2-second group. People jump near an onset and then step back to find
+ * its first frame, so that step is the one they wait for. While they look at the frame, a
+ * second reader of the same file decodes that chunk and hands it to the player; the player's
+ * own pipeline stays where it is, so stepping forward stays free.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "fidget-steps-back.h"
+
+/* How long a frame stays on screen before its steps back are prepared: a quick step or a
+ * held key never starts the work. */
+#define LOOK_DELAY_MS 250
+/* Further than this from the frame being prepared, the work is for nothing. */
+#define NEAR_FRAMES   200
+
+struct _FidgetStepsBack
+{
+  GObject        parent_instance;
+
+  FidgetPlayer  *player;
+  FidgetPlayer  *reader;      /* the second reader, once opened */
+  GCancellable  *cancellable; /* of the work running, if any */
+  guint          timeout_id;
+  gint64         pending;     /* the frame waiting for LOOK_DELAY_MS, or -1 */
+  gint64         working;     /* the frame being prepared, or -1 */
+  gint64         ready;       /* the frame whose steps back were handed over, or -1 */
+};
+
+G_DEFINE_FINAL_TYPE (FidgetStepsBack, fidget_steps_back, G_TYPE_OBJECT)
+
+typedef struct
+{
+  FidgetPlayer *player;
+  FidgetPlayer *reader;   /* NULL: open one */
+  gint64        frame;
+} Work;
+
+static void
+work_free (gpointer data)
+{
+  Work *work = data;
+
+  g_clear_object (&work->player);
+  g_clear_object (&work->reader);
+  g_free (work);
+}
+
+static void
+fidget_steps_back_dispose (GObject *object)
+{
+  FidgetStepsBack *self = FIDGET_STEPS_BACK (object);
+
+  fidget_steps_back_cancel (self);
+  g_clear_object (&self->reader);
+  g_clear_object (&self->player);
+
+  G_OBJECT_CLASS (fidget_steps_back_parent_class)->dispose (object);
+}
+
+static void
+fidget_steps_back_class_init (FidgetStepsBackClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fidget_steps_back_dispose;
+}
+
+static void
+fidget_steps_back_init (FidgetStepsBack *self)
+{
+  self->pending = -1;
+  self->working = -1;
+  self->ready = -1;
+}
+
+FidgetStepsBack *
+fidget_steps_back_new (FidgetPlayer *player)
+{
+  FidgetStepsBack *self;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (player), NULL);
+
+  self = g_object_new (FIDGET_TYPE_STEPS_BACK, NULL);
+  self->player = g_object_ref (player);
+  return self;
+}
+
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Work *work = task_data;
+  GError *error = NULL;
+
+  if (work->reader == NULL)
+    {
+      work->reader = fidget_player_open (fidget_player_get_path (work->player), NULL,
+                                         cancellable, &error);
+      if (work->reader == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      /* Its chunks are as long as the player's: the same share of the same budget. */
+      fidget_player_set_cache_budget (work->reader, fidget_player_get_cache_budget (work->player));
+    }
+  if (!fidget_player_decode_before (work->reader, work->frame, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fidget_player_adopt_pictures (work->player, work->reader, work->frame - NEAR_FRAMES,
+                                work->frame - 1);
+  /* The player holds them now; the reader keeps nothing between two jumps. */
+  fidget_player_clear_cache (work->reader);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_prepared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FidgetStepsBack *self = FIDGET_STEPS_BACK (source);
+  Work *work = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean done = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* Cancelled (another video, a jump elsewhere): this work is not the current one. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;
+  g_clear_object (&self->cancellable);
+  self->working = -1;
+  if (self->reader == NULL && work->reader != NULL)
+    self->reader = g_object_ref (work->reader);
+  /* A second reader that fails is only a missed chance: the steps back decode as before. */
+  if (!done)
+    {
+      g_debug ("Steps back from frame %" G_GINT64_FORMAT " not prepared: %s", work->frame,
+               error->message);
+      return;
+    }
+  self->ready = work->frame;
+}
+
+static gboolean
+look_timeout (gpointer data)
+{
+  FidgetStepsBack *self = data;
+  g_autoptr(GTask) task = NULL;
+  Work *work;
+  gint64 frame = self->pending;
+
+  self->timeout_id = 0;
+  self->pending = -1;
+  if (frame <= 0 || self->cancellable != NULL)
+    return G_SOURCE_REMOVE;
+  /* Stepped back to here, or never left the chunk: nothing to prepare. */
+  if (fidget_player_is_cached (self->player, frame - 1))
+    return G_SOURCE_REMOVE;
+
+  work = g_new0 (Work, 1);
+  work->player = g_object_ref (self->player);
+  work->reader = self->reader != NULL ? g_object_ref (self->reader) : NULL;
+  work->frame = frame;
+  self->working = frame;
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_prepared, NULL);
+  g_task_set_source_tag (task, look_timeout);
+  g_task_set_name (task, "fidget_steps_back");
+  g_task_set_task_data (task, work, work_free);
+  g_task_run_in_thread (task, prepare_thread);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fidget_steps_back_look_at (FidgetStepsBack *self,
+                           gint64           frame)
+{
+  g_return_if_fail (FIDGET_IS_STEPS_BACK (self));
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->pending = frame;
+  self->timeout_id = g_timeout_add (LOOK_DELAY_MS, look_timeout, self);
+}
+
+void
+fidget_steps_back_moved (FidgetStepsBack *self,
+                         gint64           frame)
+{
+  g_return_if_fail (FIDGET_IS_STEPS_BACK (self));
+
+  /* Moving on cancels the wait; the work already running goes on only for a frame near. */
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->pending = -1;
+  if (self->cancellable != NULL &&
+      (frame > self->working || frame < self->working - NEAR_FRAMES))
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->working = -1;
+    }
+}
+
+void
+fidget_steps_back_cancel (FidgetStepsBack *self)
+{
+  g_return_if_fail (FIDGET_IS_STEPS_BACK (self));
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->pending = -1;
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  self->working = -1;
+}
+
+gint64
+fidget_steps_back_get_ready (FidgetStepsBack *self)
+{
+  g_return_val_if_fail (FIDGET_IS_STEPS_BACK (self), -1);
+
+  return self->ready;
+}
