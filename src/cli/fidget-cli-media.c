@@ -77,7 +77,8 @@ add_integer (JsonBuilder *builder,
 /* Steps and seeks on the player the application uses. Steps start at random frames: forward
  * runs read on from there; backward runs start with an empty cache, as after a jump, so
  * their misses are counted too. Seeks go to random frames with the cache emptied first, so
- * each one decodes from a keyframe. */
+ * each one decodes from a keyframe. Then the first step back after a jump on its own, cold
+ * and as the workspace prepares it. */
 static int
 media_bench (int    argc,
              char **argv)
@@ -100,6 +101,10 @@ media_bench (int    argc,
   g_autoptr(GArray) forward = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) backward = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) jumps = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) backs_cold = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) backs_prepared = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) prepares = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(FidgetPlayer) reader = NULL;
   g_autoptr(GRand) rand = NULL;
   gint64 open_started;
   double open_ms;
@@ -163,6 +168,37 @@ media_bench (int    argc,
         return fidget_cli_refused (error);
     }
 
+  /* The first step back after a jump, as it comes and as the workspace prepares it while the
+   * frame is looked at (fidget-steps-back.c): a second reader decodes the chunk before the
+   * frame and hands it over. */
+  reader = fidget_player_open (argv[1], NULL, NULL, &error);
+  if (reader == NULL)
+    return fidget_cli_refused (error);
+  fidget_player_set_cache_budget (reader, fidget_player_get_cache_budget (player));
+  for (int s = 0; s < 2 * MAX (seeks / 5, 10); s++)
+    {
+      gint64 target = g_rand_int_range (rand, 1, (gint32) n);
+      gboolean prepared = s % 2 == 1;
+
+      fidget_player_clear_cache (player);
+      if (!timed_frame (player, target, NULL, &error))
+        return fidget_cli_refused (error);
+      if (prepared)
+        {
+          gint64 started = g_get_monotonic_time ();
+          double ms;
+
+          if (!fidget_player_decode_before (reader, target, NULL, &error))
+            return fidget_cli_refused (error);
+          fidget_player_adopt_pictures (player, reader, 0, target - 1);
+          fidget_player_clear_cache (reader);
+          ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+          g_array_append_val (prepares, ms);
+        }
+      if (!timed_frame (player, target - 1, prepared ? backs_prepared : backs_cold, &error))
+        return fidget_cli_refused (error);
+    }
+
   fwd50 = percentile (forward, 50);
   fwd95 = percentile (forward, 95);
   fwd_max = percentile (forward, 100);
@@ -199,6 +235,12 @@ media_bench (int    argc,
       add_number (builder, "seek_exact_p50_ms", seek50);
       add_number (builder, "seek_exact_p95_ms", seek95);
       add_number (builder, "seek_exact_max_ms", seek_max);
+      add_number (builder, "step_back_after_jump_p50_ms", percentile (backs_cold, 50));
+      add_number (builder, "step_back_after_jump_p95_ms", percentile (backs_cold, 95));
+      add_number (builder, "step_back_prepared_p50_ms", percentile (backs_prepared, 50));
+      add_number (builder, "step_back_prepared_p95_ms", percentile (backs_prepared, 95));
+      add_number (builder, "prepare_steps_back_p50_ms", percentile (prepares, 50));
+      add_number (builder, "prepare_steps_back_p95_ms", percentile (prepares, 95));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       fidget_cli_print_json (root);
@@ -212,6 +254,12 @@ media_bench (int    argc,
   g_print ("%-26s %8.1f %8.1f %8.1f\n", "step forward", fwd50, fwd95, fwd_max);
   g_print ("%-26s %8.1f %8.1f %8.1f\n", "step backward", back50, back95, back_max);
   g_print ("%-26s %8.1f %8.1f %8.1f\n", "exact seek (random frame)", seek50, seek95, seek_max);
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "first step back after jump", percentile (backs_cold, 50),
+           percentile (backs_cold, 95), percentile (backs_cold, 100));
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "  the same, prepared", percentile (backs_prepared, 50),
+           percentile (backs_prepared, 95), percentile (backs_prepared, 100));
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "  preparing it (2nd reader)", percentile (prepares, 50),
+           percentile (prepares, 95), percentile (prepares, 100));
   return FIDGET_CLI_OK;
 }
 

@@ -22,6 +22,8 @@ test_bench (void)
   static const char *keys[] = {
     "step_forward_p50_ms", "step_forward_p95_ms", "step_backward_p50_ms",
     "step_backward_p95_ms", "seek_exact_p50_ms", "seek_exact_p95_ms",
+    "step_back_after_jump_p50_ms", "step_back_after_jump_p95_ms", "step_back_prepared_p50_ms",
+    "step_back_prepared_p95_ms", "prepare_steps_back_p50_ms", "prepare_steps_back_p95_ms",
   };
   JsonObject *result;
 
