@@ -646,7 +646,7 @@ test_remove_video (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "p001.mkv"));
   g_assert_nonnull (strstr (error->message, "1 segment"));
   g_clear_error (&error);
-  g_assert_false (fidget_project_remove_video (f->project, f->video_id, &error));
+  g_assert_false (fidget_project_remove_video (f->project, f->video_id, NULL, &error));
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_ALLOWED);
   g_clear_error (&error);
   gone = fidget_project_get_video (f->project, f->video_id, &error);
@@ -690,8 +690,10 @@ test_remove_video (Fixture       *f,
   g_assert_true (fidget_project_check_remove_video (f->project, wrong->id, &n_suggestions, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_suggestions, ==, 3);
-  g_assert_true (fidget_project_remove_video (f->project, wrong->id, &error));
+  n_suggestions = 0;
+  g_assert_true (fidget_project_remove_video (f->project, wrong->id, &n_suggestions, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (n_suggestions, ==, 3);
 
   g_clear_pointer (&gone, fidget_video_free);
   gone = fidget_project_get_video (f->project, wrong->id, &error);
@@ -735,7 +737,7 @@ test_remove_video (Fixture       *f,
   g_assert_cmpint (next->id, >, wrong->id + 1);
 
   /* Nothing to remove: NOT_FOUND. */
-  g_assert_false (fidget_project_remove_video (f->project, 4242, &error));
+  g_assert_false (fidget_project_remove_video (f->project, 4242, NULL, &error));
   g_assert_error (error, FIDGET_ERROR, FIDGET_ERROR_NOT_FOUND);
 }
 

@@ -100,6 +100,13 @@ prepare_thread (GTask        *task,
   Work *work = task_data;
   GError *error = NULL;
 
+  /* Stepped back to here, or never left the chunk: nothing to prepare. Asked here, not on
+   * the main thread, since the player's lock is held while it decodes. */
+  if (fidget_player_is_cached (work->player, work->frame - 1))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   if (work->reader == NULL)
     {
       work->reader = fidget_player_open (fidget_player_get_path (work->player), NULL,
@@ -163,9 +170,6 @@ look_timeout (gpointer data)
   self->timeout_id = 0;
   self->pending = -1;
   if (frame <= 0 || self->cancellable != NULL)
-    return G_SOURCE_REMOVE;
-  /* Stepped back to here, or never left the chunk: nothing to prepare. */
-  if (fidget_player_is_cached (self->player, frame - 1))
     return G_SOURCE_REMOVE;
 
   work = g_new0 (Work, 1);

@@ -367,7 +367,7 @@ on_removal_response (AdwMessageDialog *dialog,
   if (fidget_workspace_get_video (self->workspace) != NULL &&
       fidget_workspace_get_video (self->workspace)->id == video_id)
     fidget_workspace_close_video (self->workspace);
-  if (!fidget_project_remove_video (self->project, video_id, &error))
+  if (!fidget_project_remove_video (self->project, video_id, NULL, &error))
     fidget_window_show_error (self, _("Could Not Remove the Video"), error);
   fidget_window_reload (self);
 }

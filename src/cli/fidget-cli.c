@@ -920,8 +920,7 @@ cmd_remove_video (int    argc,
   if (!(project = fidget_cli_open (argv[1], actor, &status)))
     return status;
   if (!(video = fidget_project_get_video (project, video_id, &error)) ||
-      !fidget_project_check_remove_video (project, video_id, &suggestions, &error) ||
-      !fidget_project_remove_video (project, video_id, &error))
+      !fidget_project_remove_video (project, video_id, &suggestions, &error))
     return fidget_cli_refused (error);
   g_print ("%" G_GINT64_FORMAT "\t%s\tremoved (%u model suggestions with it)\n", video->id,
            video->path, suggestions);

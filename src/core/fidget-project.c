@@ -1565,6 +1565,7 @@ static const char *const removal_steps[] = {
 gboolean
 fidget_project_remove_video (FidgetProject  *self,
                              gint64          video_id,
+                             guint          *n_suggestions,
                              GError        **error)
 {
   g_autoptr(FidgetVideo) video = NULL;
@@ -1614,6 +1615,8 @@ fidget_project_remove_video (FidgetProject  *self,
   if (!commit (self, _("remove the video"), error))
     return FALSE;
   emit_changed (self, "video", video_id);
+  if (n_suggestions != NULL)
+    *n_suggestions = suggestions;
   return TRUE;
 
 failed:

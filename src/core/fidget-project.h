@@ -104,9 +104,10 @@ gboolean           fidget_project_check_remove_video  (FidgetProject       *self
                                                        GError             **error);
 /* Takes @video_id out of the project after the same check, in one audited transaction; the
  * file itself is left alone and can be imported again. The id is never given to another
- * video. */
+ * video. Sets @n_suggestions (may be NULL) to the model suggestions that went with it. */
 gboolean           fidget_project_remove_video        (FidgetProject       *self,
                                                        gint64               video_id,
+                                                       guint               *n_suggestions,
                                                        GError             **error);
 
 /* Segments: frames are half-open [start, end) in decoded frames of the video. */
