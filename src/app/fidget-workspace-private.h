@@ -20,8 +20,8 @@ FidgetInspector    *fidget_workspace_get_inspector   (FidgetWorkspace *self);
 FidgetActionPicker *fidget_workspace_get_picker      (FidgetWorkspace *self);
 /* The open video's player, NULL while none is open. */
 FidgetPlayer       *fidget_workspace_get_player      (FidgetWorkspace *self);
-/* The frame whose steps back a second reader last prepared (fidget-steps-back.c), or -1. */
-gint64              fidget_workspace_get_steps_back_ready (FidgetWorkspace *self);
+/* The frame whose surroundings were last prepared (fidget-frame-prefetch.c), or -1. */
+gint64              fidget_workspace_get_frame_prefetch_ready (FidgetWorkspace *self);
 GtkEventController *fidget_workspace_get_key_controller (FidgetWorkspace *self);
 
 /* The frame whose picture is on screen, -1 before the first one arrives. */

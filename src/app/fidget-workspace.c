@@ -23,7 +23,7 @@
 #include "fidget-review.h"
 #include "fidget-scan.h"
 #include "fidget-settings.h"
-#include "fidget-steps-back.h"
+#include "fidget-frame-prefetch.h"
 #include "fidget-suggestions.h"
 #include "fidget-timeline-private.h"
 #include "fidget-workspace-private.h"
@@ -59,7 +59,7 @@ struct _FidgetWorkspace
 
   FidgetVideo         *video;
   FidgetPlayer        *player;
-  FidgetStepsBack     *steps_back;    /* prepares the steps back from a paused frame */
+  FidgetFramePrefetch *frame_prefetch; /* prepares the frames around a paused one */
   GCancellable        *cancellable;   /* of the open video's background work */
   guint                generation;    /* bumped with every video opened or closed */
 
@@ -1108,8 +1108,8 @@ on_frame_ready (GObject      *source,
 
   if (self->position != self->shown)
     fidget_workspace_request_frame (self);
-  else if (!self->playing && self->steps_back != NULL)
-    fidget_steps_back_look_at (self->steps_back, self->shown);
+  else if (!self->playing && self->frame_prefetch != NULL)
+    fidget_frame_prefetch_look_at (self->frame_prefetch, self->shown);
 
 out:
   g_object_unref (request->self);
@@ -1145,8 +1145,8 @@ set_position (FidgetWorkspace *self,
   if (frame == self->position)
     return;
   self->position = frame;
-  if (self->steps_back != NULL)
-    fidget_steps_back_moved (self->steps_back, frame);
+  if (self->frame_prefetch != NULL)
+    fidget_frame_prefetch_moved (self->frame_prefetch, frame);
   fidget_timeline_set_position (self->timeline, frame);
   update_position_label (self);
   if (self->mark_in >= 0 && self->mark_out < 0)
@@ -1410,7 +1410,7 @@ on_player_opened (GObject      *source,
     }
 
   self->player = g_steal_pointer (&player);
-  self->steps_back = fidget_steps_back_new (self->player);
+  self->frame_prefetch = fidget_frame_prefetch_new (self->player);
   fidget_player_set_audio_enabled (self->player, gtk_toggle_button_get_active (self->audio_button));
   update_audio_button (self);
   fidget_player_get_pixel_aspect (self->player, &par_n, &par_d);
@@ -1437,9 +1437,9 @@ fidget_workspace_close_video (FidgetWorkspace *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   assist_close_video (self);
-  if (self->steps_back != NULL)
-    fidget_steps_back_cancel (self->steps_back);
-  g_clear_object (&self->steps_back);
+  if (self->frame_prefetch != NULL)
+    fidget_frame_prefetch_cancel (self->frame_prefetch);
+  g_clear_object (&self->frame_prefetch);
   g_clear_object (&self->player);
   g_clear_pointer (&self->video, fidget_video_free);
   self->fetching = FALSE;
@@ -3258,10 +3258,11 @@ fidget_workspace_get_inspector (FidgetWorkspace *self)
 }
 
 gint64
-fidget_workspace_get_steps_back_ready (FidgetWorkspace *self)
+fidget_workspace_get_frame_prefetch_ready (FidgetWorkspace *self)
 {
   g_return_val_if_fail (FIDGET_IS_WORKSPACE (self), -1);
-  return self->steps_back != NULL ? fidget_steps_back_get_ready (self->steps_back) : -1;
+  return self->frame_prefetch != NULL ? fidget_frame_prefetch_get_ready (self->frame_prefetch)
+                                      : -1;
 }
 
 FidgetPlayer *
@@ -3442,9 +3443,9 @@ fidget_workspace_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), FIDGET_TYPE_WORKSPACE);
 
-  if (self->steps_back != NULL)
-    fidget_steps_back_cancel (self->steps_back);
-  g_clear_object (&self->steps_back);
+  if (self->frame_prefetch != NULL)
+    fidget_frame_prefetch_cancel (self->frame_prefetch);
+  g_clear_object (&self->frame_prefetch);
   g_clear_object (&self->player);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);

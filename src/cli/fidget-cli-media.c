@@ -77,8 +77,8 @@ add_integer (JsonBuilder *builder,
 /* Steps and seeks on the player the application uses. Steps start at random frames: forward
  * runs read on from there; backward runs start with an empty cache, as after a jump, so
  * their misses are counted too. Seeks go to random frames with the cache emptied first, so
- * each one decodes from a keyframe. Then the first step back after a jump on its own, cold
- * and as the workspace prepares it. */
+ * each one decodes from a keyframe. Then the first step back after a jump, and a jump of a
+ * second on after one, each on its own, cold and as the workspace prepares it. */
 static int
 media_bench (int    argc,
              char **argv)
@@ -104,11 +104,15 @@ media_bench (int    argc,
   g_autoptr(GArray) backs_cold = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) backs_prepared = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) prepares = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) jumps_on_cold = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) jumps_on_prepared = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) reads_ahead = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(FidgetPlayer) reader = NULL;
   g_autoptr(GRand) rand = NULL;
   gint64 open_started;
   double open_ms;
   gint64 n;
+  gint64 second;
   double fwd50, fwd95, back50, back95, seek50, seek95, fwd_max, back_max, seek_max;
 
   if (!fidget_cli_parse (&argc, &argv, "VIDEO",
@@ -169,7 +173,7 @@ media_bench (int    argc,
     }
 
   /* The first step back after a jump, as it comes and as the workspace prepares it while the
-   * frame is looked at (fidget-steps-back.c): a second reader decodes the chunk before the
+   * frame is looked at (fidget-frame-prefetch.c): a second reader decodes the chunk before the
    * frame and hands it over. */
   reader = fidget_player_open (argv[1], NULL, NULL, &error);
   if (reader == NULL)
@@ -196,6 +200,33 @@ media_bench (int    argc,
           g_array_append_val (prepares, ms);
         }
       if (!timed_frame (player, target - 1, prepared ? backs_prepared : backs_cold, &error))
+        return fidget_cli_refused (error);
+    }
+
+  /* A jump of a second on (Shift+Right) from a frame just jumped to, as it comes and after
+   * the player read on while the frame was looked at (fidget-frame-prefetch.c). */
+  second = MAX (fidget_player_get_fps_num (player) / MAX (fidget_player_get_fps_den (player), 1),
+                1);
+  for (int s = 0; s < 2 * MAX (seeks / 5, 10) && n > second + 1; s++)
+    {
+      gint64 target = g_rand_int_range (rand, 0, (gint32) (n - second));
+      gboolean prepared = s % 2 == 1;
+
+      fidget_player_clear_cache (player);
+      if (!timed_frame (player, target, NULL, &error))
+        return fidget_cli_refused (error);
+      if (prepared)
+        {
+          gint64 started = g_get_monotonic_time ();
+          double ms;
+
+          if (fidget_player_read_ahead (player, target, NULL, &error) < 0)
+            return fidget_cli_refused (error);
+          ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+          g_array_append_val (reads_ahead, ms);
+        }
+      if (!timed_frame (player, target + second, prepared ? jumps_on_prepared : jumps_on_cold,
+                        &error))
         return fidget_cli_refused (error);
     }
 
@@ -241,6 +272,12 @@ media_bench (int    argc,
       add_number (builder, "step_back_prepared_p95_ms", percentile (backs_prepared, 95));
       add_number (builder, "prepare_steps_back_p50_ms", percentile (prepares, 50));
       add_number (builder, "prepare_steps_back_p95_ms", percentile (prepares, 95));
+      add_number (builder, "jump_second_on_p50_ms", percentile (jumps_on_cold, 50));
+      add_number (builder, "jump_second_on_p95_ms", percentile (jumps_on_cold, 95));
+      add_number (builder, "jump_second_on_prepared_p50_ms", percentile (jumps_on_prepared, 50));
+      add_number (builder, "jump_second_on_prepared_p95_ms", percentile (jumps_on_prepared, 95));
+      add_number (builder, "read_ahead_p50_ms", percentile (reads_ahead, 50));
+      add_number (builder, "read_ahead_p95_ms", percentile (reads_ahead, 95));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       fidget_cli_print_json (root);
@@ -260,6 +297,13 @@ media_bench (int    argc,
            percentile (backs_prepared, 95), percentile (backs_prepared, 100));
   g_print ("%-26s %8.1f %8.1f %8.1f\n", "  preparing it (2nd reader)", percentile (prepares, 50),
            percentile (prepares, 95), percentile (prepares, 100));
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "a second on after a jump",
+           percentile (jumps_on_cold, 50), percentile (jumps_on_cold, 95),
+           percentile (jumps_on_cold, 100));
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "  the same, prepared", percentile (jumps_on_prepared, 50),
+           percentile (jumps_on_prepared, 95), percentile (jumps_on_prepared, 100));
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "  preparing it (read on)", percentile (reads_ahead, 50),
+           percentile (reads_ahead, 95), percentile (reads_ahead, 100));
   return FIDGET_CLI_OK;
 }
 

@@ -1648,6 +1648,60 @@ fidget_player_decode_before (FidgetPlayer  *self,
   return ok;
 }
 
+gint64
+fidget_player_read_ahead (FidgetPlayer  *self,
+                          gint64         index,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  gint64 read = 0;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  for (gint64 next = index + 1;; next++)
+    {
+      gint64 reach;
+      gint64 last;
+      gint64 position;
+      gboolean ok = TRUE;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+
+      /* One picture per hold of the lock: a frame asked for meanwhile waits for one picture,
+       * not for the whole read. */
+      g_mutex_lock (&self->lock);
+      reach = (gint64) FORWARD_REACH_SECONDS * self->fps_num / self->fps_den;
+      /* Within the half of the cache kept ahead of the playhead, so that what is read never
+       * pushes out the chunk kept behind it. */
+      last = MIN (index + MIN (reach, fidget_player_backfill (self) - 1), self->frame_count - 1);
+      position = self->cursor != NULL ? self->cursor->own : self->seek_frame;
+      if (self->playhead != index || next > last || self->needs_restart)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      if (fidget_player_cache_lookup (self, next) == NULL)
+        {
+          /* Never a seek: that is no cheaper when the frame is asked for. */
+          if (self->at_eos || position < index || position >= next)
+            {
+              g_mutex_unlock (&self->lock);
+              break;
+            }
+          /* A picture at a time, so @cancellable is only looked at between them. */
+          ok = fidget_player_read_to (self, next, NULL, error) != NULL;
+          self->stats.frames_read_ahead++;
+          read++;
+        }
+      g_mutex_unlock (&self->lock);
+      if (!ok)
+        return -1;
+    }
+  return read;
+}
+
 typedef struct
 {
   gint64        lo;

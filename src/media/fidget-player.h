@@ -75,6 +75,7 @@ typedef struct
   guint   cache_pictures;
   guint64 peeks;              /* fidget_player_peek_picture() calls */
   guint64 peek_hits;          /* ... that found the picture in the cache */
+  guint64 frames_read_ahead;  /* frames fidget_player_read_ahead() decoded */
 } FidgetPlayerStats;
 
 #define FIDGET_TYPE_PLAYER (fidget_player_get_type ())
@@ -142,6 +143,16 @@ gboolean      fidget_player_is_cached          (FidgetPlayer            *self,
  * back from @index would (the frames before @index, back to their keyframe or half the cache),
  * without converting any. Blocking; any thread. */
 gboolean      fidget_player_decode_before      (FidgetPlayer            *self,
+                                                gint64                   index,
+                                                GCancellable            *cancellable,
+                                                GError                 **error);
+/* While frame @index is shown: reads on into the cache the frames of the next second (as
+ * many as half the cache holds), so that a jump of a second and the steps after it need no
+ * decoding. Never seeks: it only carries on from where the last request left the decoder, and
+ * stops once another frame is asked for (a request waits for one picture at most), at the end
+ * of the video or when @cancellable fires. Returns how many frames it decoded, -1 with @error
+ * when the file breaks there. Blocking; any thread. */
+gint64        fidget_player_read_ahead         (FidgetPlayer            *self,
                                                 gint64                   index,
                                                 GCancellable            *cancellable,
                                                 GError                 **error);

@@ -24,6 +24,8 @@ test_bench (void)
     "step_backward_p95_ms", "seek_exact_p50_ms", "seek_exact_p95_ms",
     "step_back_after_jump_p50_ms", "step_back_after_jump_p95_ms", "step_back_prepared_p50_ms",
     "step_back_prepared_p95_ms", "prepare_steps_back_p50_ms", "prepare_steps_back_p95_ms",
+    "jump_second_on_p50_ms", "jump_second_on_p95_ms", "jump_second_on_prepared_p50_ms",
+    "jump_second_on_prepared_p95_ms", "read_ahead_p50_ms", "read_ahead_p95_ms",
   };
   JsonObject *result;
 

@@ -724,6 +724,66 @@ test_second_reader_fills_steps_back (void)
     assert_shows (player, i, i);
 }
 
+/* While a frame is shown, the player reads on through the next second into its cache without
+ * a seek; the jump of a second and the frames on to it are cache hits, and the step after
+ * reads on from there. It never seeks, and stops for another frame, a cancel and the end. */
+static void
+test_read_ahead (void)
+{
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  FidgetPlayerStats before, after;
+
+  if (!have_encoder ())
+    return;
+
+  player = fidget_player_open (index_clip (), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  assert_shows (player, 40, 40);
+  fidget_player_get_stats (player, &before);
+  g_assert_cmpint (fidget_player_read_ahead (player, 40, NULL, &error), ==, 30);
+  g_assert_no_error (error);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+  g_assert_cmpuint (after.frames_read_ahead - before.frames_read_ahead, ==, 30);
+  /* Done already: nothing more to read. */
+  g_assert_cmpint (fidget_player_read_ahead (player, 40, NULL, &error), ==, 0);
+
+  fidget_player_get_stats (player, &before);
+  assert_shows (player, 70, 70);
+  for (gint64 i = 41; i <= 69; i++)
+    assert_shows (player, i, i);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.pictures_decoded, ==, before.pictures_decoded);
+  g_assert_cmpuint (after.cache_hits - before.cache_hits, ==, 30);
+  assert_shows (player, 71, 71);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+
+  /* Another frame asked for since: the read is no longer wanted. */
+  g_assert_cmpint (fidget_player_read_ahead (player, 50, NULL, &error), ==, 0);
+  /* Cancelled: stops before the first picture. */
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpint (fidget_player_read_ahead (player, 71, cancellable, &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* Near the end it reads to the last frame. */
+  assert_shows (player, 84, 84);
+  g_assert_cmpint (fidget_player_read_ahead (player, 84, NULL, &error), ==, 5);
+  g_assert_no_error (error);
+  assert_shows (player, 89, 89);
+
+  /* After a jump back the pipeline stands at the frame shown and reads on from there, past
+   * what the cache holds already (frame 40), without a seek. */
+  assert_shows (player, 10, 10);
+  fidget_player_get_stats (player, &before);
+  g_assert_cmpint (fidget_player_read_ahead (player, 10, NULL, &error), ==, 29);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+}
+
 /* }}} */
 
 /* {{{ Audio */
@@ -1055,6 +1115,7 @@ main (int   argc,
   g_test_add_func ("/player/seek-leaves-out", test_seek_leaves_out);
   g_test_add_func ("/player/backward-chunk-stays-in-group", test_backward_chunk_stays_in_group);
   g_test_add_func ("/player/second-reader-fills-steps-back", test_second_reader_fills_steps_back);
+  g_test_add_func ("/player/read-ahead", test_read_ahead);
   g_test_add_func ("/player/audio/absent", test_audio_absent);
   g_test_add_func ("/player/audio/tone", test_audio_tone);
   g_test_add_func ("/player/audio/no-output", test_audio_no_output);

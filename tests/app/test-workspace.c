@@ -755,27 +755,29 @@ test_broken_video_keeps_project_usable (void)
   fixture_close (&f);
 }
 
-/* After a jump, a second reader prepares the steps back while the frame is on screen: the
- * first steps back then need no seek. */
+/* After a jump, while the frame is on screen, a second reader prepares the steps back and the
+ * player reads on through the next second: the first steps back, a jump of a second and the
+ * step after it then need no seek and no decoding. */
 static void
-test_steps_back_prepared (void)
+test_frames_around_prepared (void)
 {
   Fixture f = { 0 };
   FidgetPlayerStats before, after;
   FidgetPlayer *player;
   gint64 deadline;
+  gint64 jumped = DEMO_FRAMES / 3;
 
   REQUIRE_DISPLAY ();
 
   fixture_open (&f, demo_video_path (), "amara");
-  fidget_workspace_seek (f.workspace, DEMO_FRAMES - 20);
+  fidget_workspace_seek (f.workspace, jumped);
   app_test_wait_settled (f.workspace);
-  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, DEMO_FRAMES - 20);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, jumped);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (fidget_workspace_get_steps_back_ready (f.workspace) != DEMO_FRAMES - 20 &&
+  while (fidget_workspace_get_frame_prefetch_ready (f.workspace) != jumped &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (fidget_workspace_get_steps_back_ready (f.workspace), ==, DEMO_FRAMES - 20);
+  g_assert_cmpint (fidget_workspace_get_frame_prefetch_ready (f.workspace), ==, jumped);
 
   player = fidget_workspace_get_player (f.workspace);
   fidget_player_get_stats (player, &before);
@@ -784,10 +786,26 @@ test_steps_back_prepared (void)
       press (f.workspace, GDK_KEY_Left);
       app_test_wait_settled (f.workspace);
     }
-  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, DEMO_FRAMES - 23);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, jumped - 3);
+  g_assert_true (app_test_press_with (f.workspace, GDK_KEY_Right, GDK_SHIFT_MASK));
+  app_test_wait_settled (f.workspace);
+  press (f.workspace, GDK_KEY_Right);
+  app_test_wait_settled (f.workspace);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, jumped - 3 + 30 + 1);
   fidget_player_get_stats (player, &after);
   g_assert_cmpuint (after.seeks, ==, before.seeks);
   g_assert_cmpuint (after.pictures_decoded, ==, before.pictures_decoded);
+
+  /* The pipeline stands where the read stopped: the steps on read on, without a seek. */
+  for (int i = 0; i < 3; i++)
+    {
+      press (f.workspace, GDK_KEY_Right);
+      app_test_wait_settled (f.workspace);
+    }
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, jumped + 31);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+  g_assert_cmpuint (after.pictures_decoded, >, before.pictures_decoded);
 
   fixture_close (&f);
 }
@@ -1122,7 +1140,7 @@ main (int   argc,
   g_test_add_func ("/workspace/sound-follows-play", test_sound_follows_play);
   g_test_add_func ("/workspace/frames-shown-are-exact", test_frames_shown_are_exact);
   g_test_add_func ("/workspace/broken-video", test_broken_video_keeps_project_usable);
-  g_test_add_func ("/workspace/steps-back-prepared", test_steps_back_prepared);
+  g_test_add_func ("/workspace/frames-around-prepared", test_frames_around_prepared);
   g_test_add_func ("/workspace/resumes", test_resumes_where_work_stopped);
   g_test_add_func ("/workspace/inspector-edits", test_inspector_edits);
   g_test_add_func ("/workspace/shortcuts-listed-work", test_shortcuts_listed_work);

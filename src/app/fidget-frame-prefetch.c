@@ -1,4 +1,5 @@
-/* fidget-steps-back.c: prepares the steps back from a frame while the annotator looks at it
+/* fidget-frame-prefetch.c: prepares the frames around the one on screen while the annotator
+ * looks at it
  *
  * After a jump, the player holds the frames from the one shown onwards but none before it,
  * so the first step back decodes a chunk from the keyframe: 140 ms typically at 1080p, over
@@ -7,21 +8,26 @@
  * second reader of the same file decodes that chunk and hands it to the player; the player's
  * own pipeline stays where it is, so stepping forward stays free.
  *
+ * Then the player itself reads on through the next second: a jump of a second (Shift+Right)
+ * reads 30 pictures at 1080p, about 150 ms, and finds them in the cache instead, with the
+ * pipeline standing where the steps after it continue. The steps back come first: they are
+ * only missing after a jump, and then they are the likelier next move.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <gio/gio.h>
 
-#include "fidget-steps-back.h"
+#include "fidget-frame-prefetch.h"
 
-/* How long a frame stays on screen before its steps back are prepared: a quick step or a
- * held key never starts the work. */
+/* How long a frame stays on screen before the frames around it are prepared: a quick step or
+ * a held key never starts the work. */
 #define LOOK_DELAY_MS 250
 /* Further than this from the frame being prepared, the work is for nothing. */
 #define NEAR_FRAMES   200
 
-struct _FidgetStepsBack
+struct _FidgetFramePrefetch
 {
   GObject        parent_instance;
 
@@ -31,10 +37,10 @@ struct _FidgetStepsBack
   guint          timeout_id;
   gint64         pending;     /* the frame waiting for LOOK_DELAY_MS, or -1 */
   gint64         working;     /* the frame being prepared, or -1 */
-  gint64         ready;       /* the frame whose steps back were handed over, or -1 */
+  gint64         ready;       /* the frame whose surroundings were prepared, or -1 */
 };
 
-G_DEFINE_FINAL_TYPE (FidgetStepsBack, fidget_steps_back, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (FidgetFramePrefetch, fidget_frame_prefetch, G_TYPE_OBJECT)
 
 typedef struct
 {
@@ -54,41 +60,69 @@ work_free (gpointer data)
 }
 
 static void
-fidget_steps_back_dispose (GObject *object)
+fidget_frame_prefetch_dispose (GObject *object)
 {
-  FidgetStepsBack *self = FIDGET_STEPS_BACK (object);
+  FidgetFramePrefetch *self = FIDGET_FRAME_PREFETCH (object);
 
-  fidget_steps_back_cancel (self);
+  fidget_frame_prefetch_cancel (self);
   g_clear_object (&self->reader);
   g_clear_object (&self->player);
 
-  G_OBJECT_CLASS (fidget_steps_back_parent_class)->dispose (object);
+  G_OBJECT_CLASS (fidget_frame_prefetch_parent_class)->dispose (object);
 }
 
 static void
-fidget_steps_back_class_init (FidgetStepsBackClass *klass)
+fidget_frame_prefetch_class_init (FidgetFramePrefetchClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = fidget_steps_back_dispose;
+  G_OBJECT_CLASS (klass)->dispose = fidget_frame_prefetch_dispose;
 }
 
 static void
-fidget_steps_back_init (FidgetStepsBack *self)
+fidget_frame_prefetch_init (FidgetFramePrefetch *self)
 {
   self->pending = -1;
   self->working = -1;
   self->ready = -1;
 }
 
-FidgetStepsBack *
-fidget_steps_back_new (FidgetPlayer *player)
+FidgetFramePrefetch *
+fidget_frame_prefetch_new (FidgetPlayer *player)
 {
-  FidgetStepsBack *self;
+  FidgetFramePrefetch *self;
 
   g_return_val_if_fail (FIDGET_IS_PLAYER (player), NULL);
 
-  self = g_object_new (FIDGET_TYPE_STEPS_BACK, NULL);
+  self = g_object_new (FIDGET_TYPE_FRAME_PREFETCH, NULL);
   self->player = g_object_ref (player);
   return self;
+}
+
+/* The chunk before @work's frame, decoded by the second reader and handed to the player. */
+static gboolean
+prepare_steps_back (Work          *work,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  /* At the first frame, stepped back to here, or never left the chunk: nothing to prepare.
+   * Asked here, not on the main thread, since the player's lock is held while it decodes. */
+  if (work->frame == 0 || fidget_player_is_cached (work->player, work->frame - 1))
+    return TRUE;
+  if (work->reader == NULL)
+    {
+      work->reader = fidget_player_open (fidget_player_get_path (work->player), NULL,
+                                         cancellable, error);
+      if (work->reader == NULL)
+        return FALSE;
+      /* Its chunks are as long as the player's: the same share of the same budget. */
+      fidget_player_set_cache_budget (work->reader, fidget_player_get_cache_budget (work->player));
+    }
+  if (!fidget_player_decode_before (work->reader, work->frame, cancellable, error))
+    return FALSE;
+  fidget_player_adopt_pictures (work->player, work->reader, work->frame - NEAR_FRAMES,
+                                work->frame - 1);
+  /* The player holds them now; the reader keeps nothing between two jumps. */
+  fidget_player_clear_cache (work->reader);
+  return TRUE;
 }
 
 static void
@@ -100,34 +134,15 @@ prepare_thread (GTask        *task,
   Work *work = task_data;
   GError *error = NULL;
 
-  /* Stepped back to here, or never left the chunk: nothing to prepare. Asked here, not on
-   * the main thread, since the player's lock is held while it decodes. */
-  if (fidget_player_is_cached (work->player, work->frame - 1))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  if (work->reader == NULL)
-    {
-      work->reader = fidget_player_open (fidget_player_get_path (work->player), NULL,
-                                         cancellable, &error);
-      if (work->reader == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      /* Its chunks are as long as the player's: the same share of the same budget. */
-      fidget_player_set_cache_budget (work->reader, fidget_player_get_cache_budget (work->player));
-    }
-  if (!fidget_player_decode_before (work->reader, work->frame, cancellable, &error))
+  if (!prepare_steps_back (work, cancellable, &error) ||
+      fidget_player_read_ahead (work->player, work->frame, cancellable, &error) < 0)
     {
       g_task_return_error (task, error);
       return;
     }
-  fidget_player_adopt_pictures (work->player, work->reader, work->frame - NEAR_FRAMES,
-                                work->frame - 1);
-  /* The player holds them now; the reader keeps nothing between two jumps. */
-  fidget_player_clear_cache (work->reader);
+  /* Read ahead stops quietly when cancelled; the work is not done then. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -136,7 +151,7 @@ on_prepared (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  FidgetStepsBack *self = FIDGET_STEPS_BACK (source);
+  FidgetFramePrefetch *self = FIDGET_FRAME_PREFETCH (source);
   Work *work = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gboolean done = g_task_propagate_boolean (G_TASK (result), &error);
@@ -149,10 +164,11 @@ on_prepared (GObject      *source,
   self->working = -1;
   if (self->reader == NULL && work->reader != NULL)
     self->reader = g_object_ref (work->reader);
-  /* A second reader that fails is only a missed chance: the steps back decode as before. */
+  /* Failing here is only a missed chance: the steps decode as before, and a file that breaks
+   * says so when the frame is asked for. */
   if (!done)
     {
-      g_debug ("Steps back from frame %" G_GINT64_FORMAT " not prepared: %s", work->frame,
+      g_debug ("Frames around %" G_GINT64_FORMAT " not prepared: %s", work->frame,
                error->message);
       return;
     }
@@ -162,14 +178,14 @@ on_prepared (GObject      *source,
 static gboolean
 look_timeout (gpointer data)
 {
-  FidgetStepsBack *self = data;
+  FidgetFramePrefetch *self = data;
   g_autoptr(GTask) task = NULL;
   Work *work;
   gint64 frame = self->pending;
 
   self->timeout_id = 0;
   self->pending = -1;
-  if (frame <= 0 || self->cancellable != NULL)
+  if (frame < 0 || self->cancellable != NULL)
     return G_SOURCE_REMOVE;
 
   work = g_new0 (Work, 1);
@@ -180,17 +196,17 @@ look_timeout (gpointer data)
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_prepared, NULL);
   g_task_set_source_tag (task, look_timeout);
-  g_task_set_name (task, "fidget_steps_back");
+  g_task_set_name (task, "fidget_frame_prefetch");
   g_task_set_task_data (task, work, work_free);
   g_task_run_in_thread (task, prepare_thread);
   return G_SOURCE_REMOVE;
 }
 
 void
-fidget_steps_back_look_at (FidgetStepsBack *self,
-                           gint64           frame)
+fidget_frame_prefetch_look_at (FidgetFramePrefetch *self,
+                               gint64               frame)
 {
-  g_return_if_fail (FIDGET_IS_STEPS_BACK (self));
+  g_return_if_fail (FIDGET_IS_FRAME_PREFETCH (self));
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->pending = frame;
@@ -198,10 +214,10 @@ fidget_steps_back_look_at (FidgetStepsBack *self,
 }
 
 void
-fidget_steps_back_moved (FidgetStepsBack *self,
-                         gint64           frame)
+fidget_frame_prefetch_moved (FidgetFramePrefetch *self,
+                             gint64               frame)
 {
-  g_return_if_fail (FIDGET_IS_STEPS_BACK (self));
+  g_return_if_fail (FIDGET_IS_FRAME_PREFETCH (self));
 
   /* Moving on cancels the wait; the work already running goes on only for a frame near. */
   g_clear_handle_id (&self->timeout_id, g_source_remove);
@@ -216,9 +232,9 @@ fidget_steps_back_moved (FidgetStepsBack *self,
 }
 
 void
-fidget_steps_back_cancel (FidgetStepsBack *self)
+fidget_frame_prefetch_cancel (FidgetFramePrefetch *self)
 {
-  g_return_if_fail (FIDGET_IS_STEPS_BACK (self));
+  g_return_if_fail (FIDGET_IS_FRAME_PREFETCH (self));
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->pending = -1;
@@ -231,9 +247,9 @@ fidget_steps_back_cancel (FidgetStepsBack *self)
 }
 
 gint64
-fidget_steps_back_get_ready (FidgetStepsBack *self)
+fidget_frame_prefetch_get_ready (FidgetFramePrefetch *self)
 {
-  g_return_val_if_fail (FIDGET_IS_STEPS_BACK (self), -1);
+  g_return_val_if_fail (FIDGET_IS_FRAME_PREFETCH (self), -1);
 
   return self->ready;
 }
