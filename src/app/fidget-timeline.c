@@ -84,6 +84,7 @@ struct _FidgetTimeline
   gint64           preview_start;
   gint64           preview_end;
   gboolean         drag_moved;
+  gboolean         scrubbing;      /* the playhead is being dragged */
 
   double           pointer_x;
 
@@ -100,6 +101,7 @@ enum {
   PROP_POSITION,
   PROP_SELECTED,
   PROP_FRAMES_PER_PIXEL,
+  PROP_SCRUBBING,
   N_PROPS
 };
 
@@ -1221,6 +1223,24 @@ fidget_timeline_size_allocate (GtkWidget *widget,
 /* Pointer                                                                                     */
 
 static void
+set_scrubbing (FidgetTimeline *self,
+               gboolean        scrubbing)
+{
+  if (self->scrubbing == scrubbing)
+    return;
+  self->scrubbing = scrubbing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCRUBBING]);
+}
+
+gboolean
+fidget_timeline_get_scrubbing (FidgetTimeline *self)
+{
+  g_return_val_if_fail (FIDGET_IS_TIMELINE (self), FALSE);
+
+  return self->scrubbing;
+}
+
+static void
 emit_seek (FidgetTimeline *self,
            double          x)
 {
@@ -1298,6 +1318,7 @@ fidget_timeline_drag_update (FidgetTimeline *self,
   switch (self->drag)
     {
     case DRAG_SEEK:
+      set_scrubbing (self, TRUE);
       emit_seek (self, x);
       break;
 
@@ -1348,6 +1369,7 @@ fidget_timeline_drag_end (FidgetTimeline *self,
   kind = self->drag;
   uuid = g_steal_pointer (&self->drag_uuid);
   self->drag = DRAG_NONE;
+  set_scrubbing (self, FALSE);
 
   if (kind == DRAG_SEEK && !self->drag_moved)
     {
@@ -1514,6 +1536,10 @@ fidget_timeline_get_property (GObject    *object,
       g_value_set_double (value, self->frames_per_pixel);
       break;
 
+    case PROP_SCRUBBING:
+      g_value_set_boolean (value, self->scrubbing);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1569,6 +1595,10 @@ fidget_timeline_class_init (FidgetTimelineClass *klass)
     g_param_spec_double ("frames-per-pixel", NULL, NULL,
                          0, G_MAXDOUBLE, 1,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SCRUBBING] =
+    g_param_spec_boolean ("scrubbing", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -67,6 +67,9 @@ void         fidget_timeline_set_loop         (FidgetTimeline     *self,
                                                gint64              start,
                                                gint64              end);
 
+/* Whether the playhead is being dragged: from its first move to the release (the property
+ * "scrubbing"). The "seek" signals meanwhile follow the pointer. */
+gboolean     fidget_timeline_get_scrubbing    (FidgetTimeline     *self);
 const char  *fidget_timeline_get_selected     (FidgetTimeline     *self);
 void         fidget_timeline_set_selected     (FidgetTimeline     *self,
                                                const char         *uuid);

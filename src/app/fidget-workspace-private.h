@@ -28,6 +28,10 @@ GtkEventController *fidget_workspace_get_key_controller (FidgetWorkspace *self);
 gint64              fidget_workspace_get_shown_frame (FidgetWorkspace *self);
 /* Whether a video is open and its frame for the position is on screen. */
 gboolean            fidget_workspace_is_settled      (FidgetWorkspace *self);
+/* Whether keyframes stand in while the playhead is dragged (chosen by the video's size when
+ * it opens). */
+void                fidget_workspace_set_scrub_by_keyframes (FidgetWorkspace *self,
+                                                             gboolean         by_keyframes);
 void                fidget_workspace_get_marks       (FidgetWorkspace *self,
                                                       gint64          *in_frame,
                                                       gint64          *out_frame);

@@ -38,6 +38,9 @@
 /* Frames read forward rather than seeking: decoding a second of pictures costs about what
  * a seek to a keyframe and decoding up to the target does. */
 #define FORWARD_REACH_SECONDS  1
+/* While scrubbing, frames up to this many ahead of the decoder are read on to rather than
+ * replaced by a keyframe: together they cost about what the keyframe does. */
+#define SCRUB_READ_ON          6
 /* How far a backward step decodes at once, bounded by the cache's size. */
 #define BACKFILL_MIN           8
 #define BACKFILL_MAX           150
@@ -1603,6 +1606,75 @@ fidget_player_get_frame (FidgetPlayer  *self,
   return frame;
 }
 
+FidgetFrame *
+fidget_player_get_keyframe_before (FidgetPlayer  *self,
+                                   gint64         index,
+                                   gint64        *shows,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  CacheEntry *entry;
+  FidgetFrame *frame = NULL;
+  gboolean eos = FALSE;
+  gint64 position;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (shows != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  self->stats.requests++;
+  if (index < 0 || index >= self->frame_count)
+    {
+      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+                   "“%s” has no frame %" G_GINT64_FORMAT ": its frames are 0 to %" G_GINT64_FORMAT,
+                   self->display, index, self->frame_count - 1);
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  entry = fidget_player_cache_lookup (self, index);
+  position = self->cursor != NULL ? self->cursor->own : self->seek_frame;
+  if (entry != NULL)
+    {
+      self->stats.cache_hits++;
+      *shows = index;
+    }
+  else if (!self->needs_restart && !self->at_eos && index > position &&
+           index - position <= SCRUB_READ_ON)
+    {
+      /* A few pictures on cost less than a keyframe: the frame itself. */
+      entry = fidget_player_read_to (self, index, cancellable, error);
+      *shows = index;
+    }
+  else if ((!self->needs_restart || fidget_player_restart (self, cancellable, error)) &&
+           /* From no later than @index's keyframe, keeping every picture: the first one out
+            * is that keyframe, and reading on from it needs no seek. */
+           fidget_player_seek (self, index, 0, SEEK_CHUNK, error) &&
+           fidget_player_advance (self, &eos, cancellable, error))
+    {
+      entry = self->cursor;
+      if (eos || entry == NULL)
+        {
+          self->at_eos = eos;
+          g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_DECODE,
+                       "“%s” has no picture at or before frame %" G_GINT64_FORMAT,
+                       self->display, index);
+          entry = NULL;
+        }
+      else
+        *shows = entry->own;
+    }
+
+  if (entry != NULL)
+    {
+      self->playhead = *shows;
+      frame = fidget_player_convert (self, entry, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return frame;
+}
+
 gboolean
 fidget_player_is_cached (FidgetPlayer *self,
                          gint64        index)
@@ -1815,6 +1887,69 @@ fidget_player_get_frame_finish (FidgetPlayer  *self,
   g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64 index;
+  gint64 shows;
+} KeyframeRequest;
+
+static void
+get_keyframe_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  KeyframeRequest *request = task_data;
+  GError *error = NULL;
+  FidgetFrame *frame;
+
+  frame = fidget_player_get_keyframe_before (source_object, request->index, &request->shows,
+                                             cancellable, &error);
+  if (frame == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, frame, (GDestroyNotify) fidget_frame_unref);
+}
+
+void
+fidget_player_get_keyframe_before_async (FidgetPlayer        *self,
+                                         gint64               index,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  KeyframeRequest *request;
+
+  g_return_if_fail (FIDGET_IS_PLAYER (self));
+
+  request = g_new0 (KeyframeRequest, 1);
+  request->index = index;
+  request->shows = -1;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fidget_player_get_keyframe_before_async);
+  g_task_set_name (task, "fidget_player_get_keyframe_before_async");
+  g_task_set_task_data (task, request, g_free);
+  g_task_run_in_thread (task, get_keyframe_thread);
+}
+
+FidgetFrame *
+fidget_player_get_keyframe_before_finish (FidgetPlayer  *self,
+                                          GAsyncResult  *result,
+                                          gint64        *shows,
+                                          GError       **error)
+{
+  KeyframeRequest *request;
+
+  g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (shows != NULL, NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  *shows = request->shows;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -119,6 +119,26 @@ void          fidget_player_get_frame_async    (FidgetPlayer            *self,
 FidgetFrame  *fidget_player_get_frame_finish   (FidgetPlayer            *self,
                                                 GAsyncResult            *result,
                                                 GError                 **error);
+/* For scrubbing: a picture near frame @index that costs about one picture's decoding, where
+ * an exact seek decodes everything from the keyframe to @index. The frame itself when cached,
+ * else the keyframe at or before it; either way the exact picture of the frame set in
+ * *@shows. The pipeline stands after it, so reading on from there needs no seek. Blocking;
+ * any thread. */
+FidgetFrame  *fidget_player_get_keyframe_before (FidgetPlayer          *self,
+                                                  gint64                 index,
+                                                  gint64                *shows,
+                                                  GCancellable          *cancellable,
+                                                  GError               **error);
+/* The same in a worker thread; *@shows is set with the picture. */
+void          fidget_player_get_keyframe_before_async  (FidgetPlayer          *self,
+                                                        gint64                 index,
+                                                        GCancellable          *cancellable,
+                                                        GAsyncReadyCallback    callback,
+                                                        gpointer               user_data);
+FidgetFrame  *fidget_player_get_keyframe_before_finish (FidgetPlayer          *self,
+                                                        GAsyncResult          *result,
+                                                        gint64                *shows,
+                                                        GError               **error);
 
 /* The decoded-frame cache: recently used pictures and those around the last requested frame,
  * kept within @bytes (decoded, not yet converted, pictures; 256 MiB by default). */

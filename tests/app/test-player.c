@@ -784,6 +784,66 @@ test_read_ahead (void)
   g_assert_cmpuint (after.seeks, ==, before.seeks);
 }
 
+/* For scrubbing: the keyframe before a frame stands in, exact for its own frame, at the cost
+ * of one seek and one picture; reading on from it needs no other seek. Frames cached, or a few
+ * pictures on, come exactly. */
+static void
+test_keyframe_before (void)
+{
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(FidgetFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetPlayerStats before, after;
+  gint64 shows = -1;
+
+  if (!have_encoder ())
+    return;
+
+  player = fidget_player_open (index_clip (), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Keyframes at 0, 30 and 60. */
+  fidget_player_get_stats (player, &before);
+  frame = fidget_player_get_keyframe_before (player, 75, &shows, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (shows, ==, 60);
+  g_assert_cmpint (fidget_frame_get_index (frame), ==, 60);
+  g_assert_cmpint (player_clip_read_index (frame), ==, 60);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks - before.seeks, ==, 1);
+  g_assert_cmpuint (after.pictures_decoded - before.pictures_decoded, <=, 4);
+
+  fidget_player_get_stats (player, &before);
+  assert_shows (player, 75, 75);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+
+  /* Held now: the frame itself. */
+  g_clear_pointer (&frame, fidget_frame_unref);
+  frame = fidget_player_get_keyframe_before (player, 70, &shows, NULL, &error);
+  g_assert_cmpint (shows, ==, 70);
+  g_assert_cmpint (player_clip_read_index (frame), ==, 70);
+  /* A few pictures on: read, exactly. */
+  g_clear_pointer (&frame, fidget_frame_unref);
+  frame = fidget_player_get_keyframe_before (player, 79, &shows, NULL, &error);
+  g_assert_cmpint (shows, ==, 79);
+  g_assert_cmpint (player_clip_read_index (frame), ==, 79);
+  fidget_player_get_stats (player, &after);
+  g_assert_cmpuint (after.seeks, ==, before.seeks);
+
+  /* Back to the start: the first keyframe. */
+  fidget_player_clear_cache (player);
+  g_clear_pointer (&frame, fidget_frame_unref);
+  frame = fidget_player_get_keyframe_before (player, 29, &shows, NULL, &error);
+  g_assert_cmpint (shows, ==, 0);
+  g_assert_cmpint (player_clip_read_index (frame), ==, 0);
+
+  g_clear_pointer (&frame, fidget_frame_unref);
+  frame = fidget_player_get_keyframe_before (player, 90, &shows, NULL, &error);
+  g_assert_null (frame);
+  g_assert_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED);
+}
+
 /* }}} */
 
 /* {{{ Audio */
@@ -1116,6 +1176,7 @@ main (int   argc,
   g_test_add_func ("/player/backward-chunk-stays-in-group", test_backward_chunk_stays_in_group);
   g_test_add_func ("/player/second-reader-fills-steps-back", test_second_reader_fills_steps_back);
   g_test_add_func ("/player/read-ahead", test_read_ahead);
+  g_test_add_func ("/player/keyframe-before", test_keyframe_before);
   g_test_add_func ("/player/audio/absent", test_audio_absent);
   g_test_add_func ("/player/audio/tone", test_audio_tone);
   g_test_add_func ("/player/audio/no-output", test_audio_no_output);

@@ -810,6 +810,101 @@ test_frames_around_prepared (void)
   fixture_close (&f);
 }
 
+/* Waits until the picture on screen is no longer frame @from's; returns the one shown then. */
+static gint64
+wait_shown_change (FidgetWorkspace *workspace,
+                   gint64           from)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (fidget_workspace_get_shown_frame (workspace) == from &&
+         g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return fidget_workspace_get_shown_frame (workspace);
+}
+
+/* Dragging the playhead over a video whose exact seeks are slow: the keyframe before the
+ * pointer stands in, numbered as what it is, while the playhead follows the pointer; when the
+ * pointer rests, and when it lets go, the exact frame follows. */
+static void
+test_scrub_by_keyframes (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(FidgetPlayer) reader = NULL;
+  g_autoptr(FidgetFrame) keyframe = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetTimeline *timeline;
+  FidgetPlayer *player;
+  FidgetTimelineHit hit;
+  double x0;
+  double ruler_y = 5;
+  gint64 target;
+  gint64 key = -1;
+  gint64 shown;
+
+  REQUIRE_DISPLAY ();
+
+  fixture_open (&f, demo_video_path (), "amara");
+  app_test_wait_settled (f.workspace);
+  fidget_workspace_set_scrub_by_keyframes (f.workspace, TRUE);
+  timeline = fidget_workspace_get_timeline (f.workspace);
+  player = fidget_workspace_get_player (f.workspace);
+  fidget_timeline_hit_test (timeline, fidget_timeline_frame_to_x (timeline, 0.5), ruler_y, &hit);
+  g_assert_cmpint (hit.kind, ==, FIDGET_TIMELINE_HIT_RULER);
+
+  x0 = fidget_timeline_frame_to_x (timeline, 0.5);
+  g_assert_true (fidget_timeline_drag_begin (timeline, x0, ruler_y));
+  g_assert_false (fidget_timeline_get_scrubbing (timeline));
+  fidget_player_clear_cache (player);
+  fidget_timeline_drag_update (timeline, fidget_timeline_frame_to_x (timeline, 100.5) - x0, 0);
+  g_assert_true (fidget_timeline_get_scrubbing (timeline));
+  target = fidget_workspace_get_position (f.workspace);
+  g_assert_cmpint (fidget_timeline_get_position (timeline), ==, target);
+
+  /* The keyframe before it, as a reader of its own finds it. */
+  reader = fidget_player_open (fidget_player_get_path (player), NULL, NULL, &error);
+  g_assert_no_error (error);
+  keyframe = fidget_player_get_keyframe_before (reader, target, &key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fidget_frame_get_index (keyframe), ==, key);
+  g_assert_cmpint (key, <, target);
+
+  shown = wait_shown_change (f.workspace, 0);
+  g_assert_cmpint (shown, ==, key);
+  g_assert_cmpint (fidget_workspace_get_position (f.workspace), ==, target);
+  /* Resting, still pressed: the exact frame. */
+  g_assert_cmpint (wait_shown_change (f.workspace, key), ==, target);
+
+  fidget_player_clear_cache (player);
+  fidget_timeline_drag_update (timeline, fidget_timeline_frame_to_x (timeline, 190.5) - x0, 0);
+  target = fidget_workspace_get_position (f.workspace);
+  g_clear_pointer (&keyframe, fidget_frame_unref);
+  keyframe = fidget_player_get_keyframe_before (reader, target, &key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (key, <, target);
+  g_assert_cmpint (wait_shown_change (f.workspace, 100), ==, key);
+  /* Let go: the exact frame. */
+  fidget_timeline_drag_end (timeline, fidget_timeline_frame_to_x (timeline, 190.5) - x0, 0);
+  g_assert_false (fidget_timeline_get_scrubbing (timeline));
+  app_test_wait_settled (f.workspace);
+  g_assert_cmpint (fidget_workspace_get_shown_frame (f.workspace), ==, target);
+
+  /* Below 720p (the demo), a drag shows exact frames all along. */
+  fidget_workspace_set_scrub_by_keyframes (f.workspace, FALSE);
+  fidget_player_clear_cache (player);
+  x0 = fidget_timeline_frame_to_x (timeline, target + 0.5);
+  g_assert_true (fidget_timeline_drag_begin (timeline, x0, ruler_y));
+  fidget_timeline_drag_update (timeline, fidget_timeline_frame_to_x (timeline, 40.5) - x0, 0);
+  g_assert_cmpint (wait_shown_change (f.workspace, target), ==,
+                   fidget_workspace_get_position (f.workspace));
+  fidget_timeline_drag_end (timeline, fidget_timeline_frame_to_x (timeline, 40.5) - x0, 0);
+
+  fixture_close (&f);
+}
+
 static void
 test_resumes_where_work_stopped (void)
 {
@@ -1141,6 +1236,7 @@ main (int   argc,
   g_test_add_func ("/workspace/frames-shown-are-exact", test_frames_shown_are_exact);
   g_test_add_func ("/workspace/broken-video", test_broken_video_keeps_project_usable);
   g_test_add_func ("/workspace/frames-around-prepared", test_frames_around_prepared);
+  g_test_add_func ("/workspace/scrub-by-keyframes", test_scrub_by_keyframes);
   g_test_add_func ("/workspace/resumes", test_resumes_where_work_stopped);
   g_test_add_func ("/workspace/inspector-edits", test_inspector_edits);
   g_test_add_func ("/workspace/shortcuts-listed-work", test_shortcuts_listed_work);
