@@ -78,7 +78,8 @@ add_integer (JsonBuilder *builder,
  * runs read on from there; backward runs start with an empty cache, as after a jump, so
  * their misses are counted too. Seeks go to random frames with the cache emptied first, so
  * each one decodes from a keyframe. Then the first step back after a jump, and a jump of a
- * second on after one, each on its own, cold and as the workspace prepares it. */
+ * second on after one, each on its own, cold and as the workspace prepares it; and the
+ * keyframe that stands in while the playhead is dragged. */
 static int
 media_bench (int    argc,
              char **argv)
@@ -107,6 +108,7 @@ media_bench (int    argc,
   g_autoptr(GArray) jumps_on_cold = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) jumps_on_prepared = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) reads_ahead = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) stand_ins = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(FidgetPlayer) reader = NULL;
   g_autoptr(GRand) rand = NULL;
   gint64 open_started;
@@ -230,6 +232,25 @@ media_bench (int    argc,
         return fidget_cli_refused (error);
     }
 
+  /* While the playhead is dragged, the keyframe before the pointer stands in for an exact
+   * seek (fidget-workspace.c). */
+  for (int s = 0; s < MAX (seeks / 2, 10); s++)
+    {
+      gint64 target = g_rand_int_range (rand, 0, (gint32) n);
+      g_autoptr(FidgetFrame) frame = NULL;
+      gint64 started;
+      gint64 shows;
+      double ms;
+
+      fidget_player_clear_cache (player);
+      started = g_get_monotonic_time ();
+      frame = fidget_player_get_keyframe_before (player, target, &shows, NULL, &error);
+      if (frame == NULL)
+        return fidget_cli_refused (error);
+      ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+      g_array_append_val (stand_ins, ms);
+    }
+
   fwd50 = percentile (forward, 50);
   fwd95 = percentile (forward, 95);
   fwd_max = percentile (forward, 100);
@@ -278,6 +299,8 @@ media_bench (int    argc,
       add_number (builder, "jump_second_on_prepared_p95_ms", percentile (jumps_on_prepared, 95));
       add_number (builder, "read_ahead_p50_ms", percentile (reads_ahead, 50));
       add_number (builder, "read_ahead_p95_ms", percentile (reads_ahead, 95));
+      add_number (builder, "scrub_keyframe_p50_ms", percentile (stand_ins, 50));
+      add_number (builder, "scrub_keyframe_p95_ms", percentile (stand_ins, 95));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       fidget_cli_print_json (root);
@@ -304,6 +327,8 @@ media_bench (int    argc,
            percentile (jumps_on_prepared, 95), percentile (jumps_on_prepared, 100));
   g_print ("%-26s %8.1f %8.1f %8.1f\n", "  preparing it (read on)", percentile (reads_ahead, 50),
            percentile (reads_ahead, 95), percentile (reads_ahead, 100));
+  g_print ("%-26s %8.1f %8.1f %8.1f\n", "keyframe while scrubbing", percentile (stand_ins, 50),
+           percentile (stand_ins, 95), percentile (stand_ins, 100));
   return FIDGET_CLI_OK;
 }
 

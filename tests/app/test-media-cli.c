@@ -26,6 +26,7 @@ test_bench (void)
     "step_back_prepared_p95_ms", "prepare_steps_back_p50_ms", "prepare_steps_back_p95_ms",
     "jump_second_on_p50_ms", "jump_second_on_p95_ms", "jump_second_on_prepared_p50_ms",
     "jump_second_on_prepared_p95_ms", "read_ahead_p50_ms", "read_ahead_p95_ms",
+    "scrub_keyframe_p50_ms", "scrub_keyframe_p95_ms",
   };
   JsonObject *result;
 
