@@ -1116,7 +1116,9 @@ on_frame_ready (GObject      *source,
 
   fidget_video_view_set_frame (self->video_view, frame, shows);
   self->shown = shows;
-  self->answered = request->index;
+  /* A stand-in that arrives after the pointer let go answers nothing: the exact frame now. */
+  self->answered = request->keyframe && !fidget_timeline_get_scrubbing (self->timeline)
+                   ? shows : request->index;
   update_position_label (self);
   if (self->error_text != NULL)
     show_error (self, NULL);
