@@ -74,6 +74,79 @@ add_integer (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+typedef gboolean (*PrepareFunc) (FidgetPlayer  *player,
+                                 gint64         frame,
+                                 gpointer       data,
+                                 GError       **error);
+
+/* The first step back after a jump: a second reader (@data) decodes the chunk before the frame
+ * and hands it over. */
+static gboolean
+prepare_steps_back (FidgetPlayer  *player,
+                    gint64         frame,
+                    gpointer       data,
+                    GError       **error)
+{
+  FidgetPlayer *reader = data;
+
+  if (!fidget_player_decode_before (reader, frame, NULL, error))
+    return FALSE;
+  fidget_player_adopt_pictures (player, reader, 0, frame - 1);
+  fidget_player_clear_cache (reader);
+  return TRUE;
+}
+
+/* A jump of a second on: the player reads on from the frame. */
+static gboolean
+prepare_read_ahead (FidgetPlayer  *player,
+                    gint64         frame,
+                    gpointer       data,
+                    GError       **error)
+{
+  return fidget_player_read_ahead (player, frame, NULL, error) >= 0;
+}
+
+/* @rounds jumps to random frames in [@lo, @hi), each followed by a move of @offset frames:
+ * timed into @cold as it comes every other round, into @prepared after @prepare (itself timed
+ * into @prepares) in the others, as the workspace prepares it while the frame is looked at. */
+static gboolean
+bench_after_jump (FidgetPlayer  *player,
+                  GRand         *rand,
+                  gint64         lo,
+                  gint64         hi,
+                  gint64         offset,
+                  int            rounds,
+                  PrepareFunc    prepare,
+                  gpointer       data,
+                  GArray        *cold,
+                  GArray        *prepared,
+                  GArray        *prepares,
+                  GError       **error)
+{
+  for (int s = 0; s < rounds; s++)
+    {
+      gint64 target = g_rand_int_range (rand, (gint32) lo, (gint32) hi);
+      gboolean prepare_it = s % 2 == 1;
+
+      fidget_player_clear_cache (player);
+      if (!timed_frame (player, target, NULL, error))
+        return FALSE;
+      if (prepare_it)
+        {
+          gint64 started = g_get_monotonic_time ();
+          double ms;
+
+          if (!prepare (player, target, data, error))
+            return FALSE;
+          ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+          g_array_append_val (prepares, ms);
+        }
+      if (!timed_frame (player, target + offset, prepare_it ? prepared : cold, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Steps and seeks on the player the application uses. Steps start at random frames: forward
  * runs read on from there; backward runs start with an empty cache, as after a jump, so
  * their misses are counted too. Seeks go to random frames with the cache emptied first, so
@@ -181,56 +254,19 @@ media_bench (int    argc,
   if (reader == NULL)
     return fidget_cli_refused (error);
   fidget_player_set_cache_budget (reader, fidget_player_get_cache_budget (player));
-  for (int s = 0; s < 2 * MAX (seeks / 5, 10); s++)
-    {
-      gint64 target = g_rand_int_range (rand, 1, (gint32) n);
-      gboolean prepared = s % 2 == 1;
-
-      fidget_player_clear_cache (player);
-      if (!timed_frame (player, target, NULL, &error))
-        return fidget_cli_refused (error);
-      if (prepared)
-        {
-          gint64 started = g_get_monotonic_time ();
-          double ms;
-
-          if (!fidget_player_decode_before (reader, target, NULL, &error))
-            return fidget_cli_refused (error);
-          fidget_player_adopt_pictures (player, reader, 0, target - 1);
-          fidget_player_clear_cache (reader);
-          ms = (double) (g_get_monotonic_time () - started) / 1000.0;
-          g_array_append_val (prepares, ms);
-        }
-      if (!timed_frame (player, target - 1, prepared ? backs_prepared : backs_cold, &error))
-        return fidget_cli_refused (error);
-    }
+  if (!bench_after_jump (player, rand, 1, n, -1, 2 * MAX (seeks / 5, 10), prepare_steps_back,
+                         reader, backs_cold, backs_prepared, prepares, &error))
+    return fidget_cli_refused (error);
 
   /* A jump of a second on (Shift+Right) from a frame just jumped to, as it comes and after
    * the player read on while the frame was looked at (fidget-frame-prefetch.c). */
   second = MAX (fidget_player_get_fps_num (player) / MAX (fidget_player_get_fps_den (player), 1),
                 1);
-  for (int s = 0; s < 2 * MAX (seeks / 5, 10) && n > second + 1; s++)
-    {
-      gint64 target = g_rand_int_range (rand, 0, (gint32) (n - second));
-      gboolean prepared = s % 2 == 1;
-
-      fidget_player_clear_cache (player);
-      if (!timed_frame (player, target, NULL, &error))
-        return fidget_cli_refused (error);
-      if (prepared)
-        {
-          gint64 started = g_get_monotonic_time ();
-          double ms;
-
-          if (fidget_player_read_ahead (player, target, NULL, &error) < 0)
-            return fidget_cli_refused (error);
-          ms = (double) (g_get_monotonic_time () - started) / 1000.0;
-          g_array_append_val (reads_ahead, ms);
-        }
-      if (!timed_frame (player, target + second, prepared ? jumps_on_prepared : jumps_on_cold,
-                        &error))
-        return fidget_cli_refused (error);
-    }
+  if (n > second + 1 &&
+      !bench_after_jump (player, rand, 0, n - second, second, 2 * MAX (seeks / 5, 10),
+                         prepare_read_ahead, NULL, jumps_on_cold, jumps_on_prepared, reads_ahead,
+                         &error))
+    return fidget_cli_refused (error);
 
   /* While the playhead is dragged, the keyframe before the pointer stands in for an exact
    * seek (fidget-workspace.c). */

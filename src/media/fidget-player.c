@@ -1571,6 +1571,19 @@ fidget_player_convert (FidgetPlayer  *self,
   return frame;
 }
 
+static gboolean
+fidget_player_check_index (FidgetPlayer  *self,
+                           gint64         index,
+                           GError       **error)
+{
+  if (index >= 0 && index < self->frame_count)
+    return TRUE;
+  g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
+               "“%s” has no frame %" G_GINT64_FORMAT ": its frames are 0 to %" G_GINT64_FORMAT,
+               self->display, index, self->frame_count - 1);
+  return FALSE;
+}
+
 FidgetFrame *
 fidget_player_get_frame (FidgetPlayer  *self,
                          gint64         index,
@@ -1587,11 +1600,8 @@ fidget_player_get_frame (FidgetPlayer  *self,
   g_mutex_lock (&self->lock);
   self->stats.requests++;
 
-  if (index < 0 || index >= self->frame_count)
+  if (!fidget_player_check_index (self, index, error))
     {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                   "“%s” has no frame %" G_GINT64_FORMAT ": its frames are 0 to %" G_GINT64_FORMAT,
-                   self->display, index, self->frame_count - 1);
       g_mutex_unlock (&self->lock);
       return NULL;
     }
@@ -1624,11 +1634,8 @@ fidget_player_get_keyframe_before (FidgetPlayer  *self,
 
   g_mutex_lock (&self->lock);
   self->stats.requests++;
-  if (index < 0 || index >= self->frame_count)
+  if (!fidget_player_check_index (self, index, error))
     {
-      g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
-                   "“%s” has no frame %" G_GINT64_FORMAT ": its frames are 0 to %" G_GINT64_FORMAT,
-                   self->display, index, self->frame_count - 1);
       g_mutex_unlock (&self->lock);
       return NULL;
     }
