@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 
 #include "fidget-probe.h"
+#include "fidget-test-turned.h"
 #include "fidget-test-util.h"
 
 static const char * const sample_names[] = {
@@ -800,6 +801,28 @@ test_async_parallel (void)
     }
 }
 
+/* A phone video filmed upright is stored sideways with a turn in its track matrix: it counts
+ * as the upright picture it is shown as. */
+static void
+test_turned (void)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "upright.mp4", NULL);
+  g_autoptr(FidgetMediaInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!fidget_test_write_turned_video (path, &error))
+    {
+      g_assert_no_error (error);
+      return;
+    }
+  info = fidget_probe_file (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->width, ==, FIDGET_TEST_TURNED_HEIGHT);
+  g_assert_cmpint (info->height, ==, FIDGET_TEST_TURNED_WIDTH);
+  g_assert_cmpint (info->frame_count, ==, FIDGET_TEST_TURNED_FRAMES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -826,6 +849,7 @@ main (int   argc,
   g_test_add_func ("/probe/cancel/midway", test_cancel_midway);
   g_test_add_func ("/probe/async/single", test_async);
   g_test_add_func ("/probe/async/parallel", test_async_parallel);
+  g_test_add_func ("/probe/turned", test_turned);
 
   return g_test_run ();
 }

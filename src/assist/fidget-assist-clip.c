@@ -12,6 +12,7 @@
 
 #include "fidget-assist.h"
 #include "fidget-player.h"
+#include "fidget-upright.h"
 
 /* mmaction2's img_norm_cfg for MA-52 (RGB, on 0..255 values). */
 static const float norm_mean[3] = { 123.675f, 116.28f, 103.53f };
@@ -194,6 +195,7 @@ on_pad_added (GstElement *decodebin,
   Reader *reader = user_data;
   g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
   g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (reader->sink, "sink");
+  GstElement *upright;
 
   if (caps == NULL)
     caps = gst_pad_query_caps (pad, NULL);
@@ -201,6 +203,26 @@ on_pad_added (GstElement *decodebin,
       !g_str_equal (gst_structure_get_name (gst_caps_get_structure (caps, 0)), "video/x-raw") ||
       gst_pad_is_linked (sinkpad))
     return;  /* audio and further video streams stay unlinked: the demuxer goes on */
+
+  /* Upright as the player shows it, in the decoder's own format (a layout videoflip cannot
+   * turn passes as it is: a video with such a layout and an orientation tag is rare). */
+  upright = fidget_upright_new_element ();
+  if (upright != NULL && fidget_upright_accepts (upright, caps))
+    {
+      g_autoptr(GstPad) upright_sink = gst_element_get_static_pad (upright, "sink");
+
+      gst_bin_add (GST_BIN (reader->pipeline), upright);
+      if (gst_element_link (upright, reader->sink) && gst_element_sync_state_with_parent (upright))
+        {
+          gst_pad_link (pad, upright_sink);
+          return;
+        }
+      gst_element_unlink (upright, reader->sink);
+      gst_element_set_state (upright, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (reader->pipeline), upright);
+    }
+  else if (upright != NULL)
+    gst_object_unref (gst_object_ref_sink (upright));
   gst_pad_link (pad, sinkpad);
 }
 

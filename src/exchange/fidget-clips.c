@@ -1,6 +1,6 @@
 /* fidget-clips.c: cutting segments into clip files, frame-exactly
  *
- * One worker per source video: a decoding pipeline (decodebin -> I420 -> appsink) whose
+ * One worker per source video: a decoding pipeline (decodebin -> upright I420 -> appsink) whose
  * pictures are laid on the frame grid and handed, frame by frame, to one encoding pipeline
  * per clip (appsrc -> x264enc -> mp4mux -> filesink). Encoders open when their first frame
  * comes and close after their last, so overlapping segments share one decode.
@@ -19,6 +19,7 @@
 #include <gst/video/video.h>
 
 #include "fidget-clips.h"
+#include "fidget-upright.h"
 
 #define STATE_NAME ".fidget-clips.tsv"
 #define PULL_TIMEOUT (100 * GST_MSECOND)
@@ -528,6 +529,8 @@ decoder_new (Job         *job,
   g_autofree char *what = g_strdup_printf (_("clips from %s"), job->source->path);
   g_autoptr(GstCaps) caps = NULL;
   GstElement *e[G_N_ELEMENTS (chain)];
+  GstElement *upright;
+  gboolean linked;
 
   for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
     {
@@ -535,6 +538,11 @@ decoder_new (Job         *job,
         return NULL;
       gst_bin_add (GST_BIN (pipeline), e[i]);
     }
+  /* Upright as the player shows it, before the scaling, so that a height asked for is the
+   * upright picture's. */
+  upright = fidget_upright_new_element ();
+  if (upright != NULL)
+    gst_bin_add (GST_BIN (pipeline), upright);
   g_object_set (e[0], "location", job->source->path, NULL);
   g_signal_connect (e[1], "autoplug-continue", G_CALLBACK (on_autoplug_continue), NULL);
   g_signal_connect (e[1], "pad-added", G_CALLBACK (on_pad_added), e[2]);
@@ -552,7 +560,9 @@ decoder_new (Job         *job,
   g_object_set (e[5], "sync", FALSE, "max-buffers", 4, "drop", FALSE,
                 "enable-last-sample", FALSE, NULL);
 
-  if (!gst_element_link (e[0], e[1]) || !gst_element_link_many (e[2], e[3], e[4], e[5], NULL))
+  linked = upright != NULL ? gst_element_link_many (e[2], upright, e[3], e[4], e[5], NULL)
+                           : gst_element_link_many (e[2], e[3], e[4], e[5], NULL);
+  if (!gst_element_link (e[0], e[1]) || !linked)
     {
       g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
                    _("Cannot cut %s: GStreamer could not build the decoder"), what);

@@ -1,7 +1,8 @@
 /* fidget-player.c: exact frames of a video, by index, from our own decoding pipeline
  *
- * The pipeline is filesrc ! decodebin ! videoconvert ! appsink (I420), left in PLAYING with
- * the sink unsynchronised: the decoder runs ahead of the reader by a few pictures and waits,
+ * The pipeline is filesrc ! decodebin ! videoconvert ! videoflip ! appsink (I420, turned
+ * upright as the stream's orientation tag asks: fidget-upright.h), left in PLAYING with the
+ * sink unsynchronised: the decoder runs ahead of the reader by a few pictures and waits,
  * so reading the next picture costs nothing and a flushing, accurate seek lands on any frame.
  * Pictures are cached as they were decoded (I420 is 2.7 times smaller than BGRA, which is what
  * lets a 1080p cache hold enough frames for backward steps) and converted to BGRA when handed
@@ -26,6 +27,7 @@
 #include <gst/video/video.h>
 
 #include "fidget-player.h"
+#include "fidget-upright.h"
 
 #define DEFAULT_CACHE_BUDGET   ((gsize) 256 * 1024 * 1024)
 /* How long a pull waits before it looks at the bus again. */
@@ -1973,6 +1975,7 @@ fidget_player_build (FidgetPlayer  *self,
   GstElement *decodebin = gst_element_factory_make ("decodebin", NULL);
   GstElement *convert = gst_element_factory_make ("videoconvert", NULL);
   GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  GstElement *upright;
 
   if (src == NULL || decodebin == NULL || convert == NULL || sink == NULL)
     {
@@ -2003,7 +2006,13 @@ fidget_player_build (FidgetPlayer  *self,
                 NULL);
 
   gst_bin_add_many (GST_BIN (self->pipeline), src, decodebin, convert, sink, NULL);
-  if (!gst_element_link (src, decodebin) || !gst_element_link (convert, sink))
+  /* After the conversion to I420, which it turns: the picture stands as it was filmed. */
+  upright = fidget_upright_new_element ();
+  if (upright != NULL)
+    gst_bin_add (GST_BIN (self->pipeline), upright);
+  if (!gst_element_link (src, decodebin) ||
+      !(upright != NULL ? gst_element_link_many (convert, upright, sink, NULL)
+                        : gst_element_link (convert, sink)))
     {
       g_set_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED,
                    "“%s” cannot be played: the decoding pipeline could not be built",

@@ -12,6 +12,7 @@
 #include <gst/video/video.h>
 
 #include "fidget-probe.h"
+#include "fidget-upright.h"
 
 /* Discovery only reads headers and prerolls one frame, which takes milliseconds on a local
  * disk. GStreamer 1.22's decodebin sometimes swallows a demuxer error raised while it is still
@@ -227,6 +228,7 @@ typedef struct
   int           par_d;
   int           fps_num;
   int           fps_den;
+  gboolean      quarter_turn;   /* shown turned upright a quarter turn: fidget-upright.h */
   gboolean      has_audio;
   GstClockTime  duration;
 } Discovered;
@@ -386,6 +388,7 @@ discover (const char   *uri,
     if (found->video_codec == NULL && caps != NULL && gst_caps_get_size (caps) > 0)
       found->video_codec = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
     found->video_stream_id = g_strdup (stream_id);
+    found->quarter_turn = fidget_upright_swaps_size (gst_discoverer_stream_info_get_tags (stream));
   }
   found->width = (int) gst_discoverer_video_info_get_width (video);
   found->height = (int) gst_discoverer_video_info_get_height (video);
@@ -1174,9 +1177,17 @@ fidget_probe_file (const char          *path,
       par_n = found.par_n;
       par_d = found.par_d;
     }
-  /* Display size: non-square pixels widen (or narrow) the picture as a player shows it. */
+  /* Display size: non-square pixels widen (or narrow) the picture as a player shows it, and
+   * a video filmed upright is shown upright. */
   if (par_n > 0 && par_d > 0 && par_n != par_d)
     info->width = (int) gst_util_uint64_scale_round (info->width, par_n, par_d);
+  if (found.quarter_turn)
+    {
+      int width = info->width;
+
+      info->width = info->height;
+      info->height = width;
+    }
 
   if (found.fps_num > 0 && found.fps_den > 0)
     {

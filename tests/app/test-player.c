@@ -11,6 +11,7 @@
 
 #include "fidget-player.h"
 #include "fidget-test-util.h"
+#include "fidget-test-turned.h"
 #include "player-clip.h"
 
 static char *clip_dir;
@@ -844,6 +845,48 @@ test_keyframe_before (void)
   g_assert_error (error, FIDGET_MEDIA_ERROR, FIDGET_MEDIA_ERROR_FAILED);
 }
 
+/* A phone video filmed upright (stored sideways, with a turn in its track matrix) is shown
+ * upright: the colour bars lie across, white on top and blue at the bottom. */
+static void
+test_turned_upright (void)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "upright.mp4", NULL);
+  g_autoptr(FidgetPlayer) player = NULL;
+  g_autoptr(FidgetFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *pixels;
+  const guint8 *top;
+  const guint8 *bottom;
+  int stride;
+
+  if (!fidget_test_write_turned_video (path, &error))
+    {
+      g_assert_no_error (error);
+      return;
+    }
+  player = fidget_player_open (path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fidget_player_get_width (player), ==, FIDGET_TEST_TURNED_HEIGHT);
+  g_assert_cmpint (fidget_player_get_height (player), ==, FIDGET_TEST_TURNED_WIDTH);
+  frame = get_frame (player, 10);
+  g_assert_cmpint (fidget_frame_get_width (frame), ==, FIDGET_TEST_TURNED_HEIGHT);
+  g_assert_cmpint (fidget_frame_get_height (frame), ==, FIDGET_TEST_TURNED_WIDTH);
+
+  /* BGRA; the middle of the top and of the bottom rows. */
+  pixels = fidget_frame_get_data (frame, NULL);
+  stride = fidget_frame_get_stride (frame);
+  top = pixels + 4 * 160;
+  bottom = pixels + (gsize) stride * (FIDGET_TEST_TURNED_WIDTH - 3) + 4 * 160;
+  g_assert_cmpint (top[0], >, 150);
+  g_assert_cmpint (top[1], >, 150);
+  g_assert_cmpint (top[2], >, 150);
+  g_assert_cmpint (bottom[0], >, 150);
+  g_assert_cmpint (bottom[1], <, 60);
+  g_assert_cmpint (bottom[2], <, 60);
+  g_assert_cmpint (fidget_player_get_frame_count (player), ==, FIDGET_TEST_TURNED_FRAMES);
+}
+
 /* }}} */
 
 /* {{{ Audio */
@@ -1177,6 +1220,7 @@ main (int   argc,
   g_test_add_func ("/player/second-reader-fills-steps-back", test_second_reader_fills_steps_back);
   g_test_add_func ("/player/read-ahead", test_read_ahead);
   g_test_add_func ("/player/keyframe-before", test_keyframe_before);
+  g_test_add_func ("/player/turned-upright", test_turned_upright);
   g_test_add_func ("/player/audio/absent", test_audio_absent);
   g_test_add_func ("/player/audio/tone", test_audio_tone);
   g_test_add_func ("/player/audio/no-output", test_audio_no_output);

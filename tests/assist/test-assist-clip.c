@@ -19,6 +19,7 @@
 #include "fidget-assist.h"
 #include "fidget-npy.h"
 #include "fidget-probe.h"
+#include "fidget-test-turned.h"
 #include "fidget-test-util.h"
 
 /* The reference runs in float64; Fidget interpolates with float32 weights and sums in float32,
@@ -580,6 +581,39 @@ test_clip_errors (void)
 
 /* }}} */
 
+/* MANet sees a phone video filmed upright as the player shows it: upright. */
+static void
+test_clip_turned (void)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "upright.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *rgb = NULL;
+  const gint64 frames[] = { 10 };
+  const guint8 *top;
+  const guint8 *bottom;
+  int width = 0, height = 0;
+
+  if (!fidget_test_write_turned_video (path, &error))
+    {
+      g_assert_no_error (error);
+      return;
+    }
+  rgb = fidget_assist_decode_frames (path, 30, 1, frames, 1, &width, &height, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (width, ==, FIDGET_TEST_TURNED_HEIGHT);
+  g_assert_cmpint (height, ==, FIDGET_TEST_TURNED_WIDTH);
+  /* White on top, blue at the bottom (RGB). */
+  top = rgb + 3 * 160;
+  bottom = rgb + (gsize) 3 * width * (height - 3) + 3 * 160;
+  g_assert_cmpint (top[0], >, 150);
+  g_assert_cmpint (top[1], >, 150);
+  g_assert_cmpint (top[2], >, 150);
+  g_assert_cmpint (bottom[0], <, 60);
+  g_assert_cmpint (bottom[1], <, 60);
+  g_assert_cmpint (bottom[2], >, 150);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,5 +628,6 @@ main (int   argc,
   g_test_add_func ("/assist/clip/sample", test_clip_sample);
   g_test_add_func ("/assist/clip/seeking", test_clip_seeking);
   g_test_add_func ("/assist/clip/errors", test_clip_errors);
+  g_test_add_func ("/assist/clip/turned", test_clip_turned);
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 
 #include "fidget-clips.h"
 #include "fidget-probe.h"
+#include "fidget-test-turned.h"
 #include "fidget-test-util.h"
 
 /* {{{ Decoding for the checks: luma planes by frame index */
@@ -445,6 +446,45 @@ test_refused (void)
   g_assert_nonnull (strstr (error->message, text));
 }
 
+/* A phone video filmed upright gives clips that stand upright, as the player shows it: the
+ * training code sees what the annotator saw. */
+static void
+test_turned (void)
+{
+  g_autofree char *dir = fidget_test_make_tmpdir ();
+  g_autofree char *video = g_build_filename (dir, "upright.mp4", NULL);
+  g_autofree char *clip = g_build_filename (dir, "turned.mp4", NULL);
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
+  g_autoptr(GArray) clips = g_array_new (FALSE, FALSE, sizeof (FidgetClipSpec));
+  g_autoptr(FidgetMediaInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  FidgetClipSpec spec = { "turned", 10, 20 };
+  FidgetClipSource source = { 0 };
+  FidgetClipReport report;
+
+  if (!fidget_test_write_turned_video (video, &error))
+    {
+      g_assert_no_error (error);
+      return;
+    }
+  g_array_append_val (clips, spec);
+  source.path = video;
+  source.content_hash = "sha256:turned";
+  source.fps_num = 30;
+  source.fps_den = 1;
+  source.frame_count = FIDGET_TEST_TURNED_FRAMES;
+  source.clips = clips;
+  g_ptr_array_add (sources, &source);
+  g_assert_true (fidget_clips_cut (dir, sources, NULL, NULL, NULL, NULL, &report, NULL, &error));
+  g_assert_no_error (error);
+
+  info = fidget_probe_file (clip, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->width, ==, FIDGET_TEST_TURNED_HEIGHT);
+  g_assert_cmpint (info->height, ==, FIDGET_TEST_TURNED_WIDTH);
+  g_assert_cmpint (info->frame_count, ==, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,6 +496,7 @@ main (int   argc,
   g_test_add_func ("/clips/rerun", test_rerun);
   g_test_add_func ("/clips/cancel", test_cancel);
   g_test_add_func ("/clips/refused", test_refused);
+  g_test_add_func ("/clips/turned", test_turned);
 
   return g_test_run ();
 }
