@@ -1160,7 +1160,8 @@ fidget_workspace_request_frame (FidgetWorkspace *self)
   request->self = g_object_ref (self);
   request->generation = self->generation;
   request->index = self->position;
-  request->keyframe = self->scrub_by_keyframes && !self->scrub_rested &&
+  /* Not while playing: play moves on from the pointer at once, frame by frame. */
+  request->keyframe = self->scrub_by_keyframes && !self->scrub_rested && !self->playing &&
                       fidget_timeline_get_scrubbing (self->timeline);
   self->fetching = TRUE;
   if (request->keyframe)
