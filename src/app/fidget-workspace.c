@@ -181,8 +181,8 @@ static GParamSpec *properties[N_PROPS];
 
 static void     fidget_workspace_request_frame (FidgetWorkspace *self);
 static gboolean on_scrub_rest                  (gpointer         data);
-static void fidget_workspace_stop_playing  (FidgetWorkspace *self);
-static void refocus                        (FidgetWorkspace *self);
+static void     fidget_workspace_stop_playing  (FidgetWorkspace *self);
+static void     refocus                        (FidgetWorkspace *self);
 
 static const FidgetSuggestion *find_suggestion           (FidgetWorkspace *self,
                                                           const char      *uuid);
