@@ -115,6 +115,7 @@ struct _FidgetWorkspace
   GtkButton           *play_button;
   GtkMenuButton       *position_button;
   GtkLabel            *position_label;
+  GtkLabel            *position_rest_label;
   GtkPopover          *jump_popover;
   GtkEntry            *jump_entry;
   GtkLabel            *marks_label;
@@ -313,22 +314,27 @@ static void
 update_position_label (FidgetWorkspace *self)
 {
   g_autofree char *time = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *frame = NULL;
+  g_autofree char *rest = NULL;
   gint64 shown;
 
   if (self->video == NULL)
     {
       gtk_label_set_label (self->position_label, "");
+      gtk_label_set_label (self->position_rest_label, "");
       return;
     }
   /* The number of the picture on screen: while the next one decodes, the label waits for it
-   * rather than naming a frame not yet shown. */
+   * rather than naming a frame not yet shown. In two labels, so that a narrow window cuts
+   * the count and the time, never the number. */
   shown = self->shown >= 0 ? self->shown : self->position;
   time = fidget_format_frame_time (shown, fps_num (self), fps_den (self));
-  /* Translators: the frame on screen: its number, of how many, and its time */
-  text = g_strdup_printf (_("Frame %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " · %s"),
-                          shown, frame_count (self), time);
-  gtk_label_set_label (self->position_label, text);
+  /* Translators: the frame on screen; " of 900 · 0:12.50" follows it */
+  frame = g_strdup_printf (_("Frame %" G_GINT64_FORMAT), shown);
+  /* Translators: follows "Frame 375": how many frames, and the time of the frame on screen */
+  rest = g_strdup_printf (_(" of %" G_GINT64_FORMAT " · %s"), frame_count (self), time);
+  gtk_label_set_label (self->position_label, frame);
+  gtk_label_set_label (self->position_rest_label, rest);
 }
 
 static void
@@ -3668,6 +3674,7 @@ fidget_workspace_class_init (FidgetWorkspaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, play_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, position_button);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, position_label);
+  gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, position_rest_label);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, jump_popover);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, jump_entry);
   gtk_widget_class_bind_template_child (widget_class, FidgetWorkspace, marks_label);
