@@ -37,6 +37,7 @@ struct _FidgetFramePrefetch
   guint          timeout_id;
   gint64         pending;     /* the frame waiting for LOOK_DELAY_MS, or -1 */
   gint64         working;     /* the frame being prepared, or -1 */
+  gint64         queued;      /* a frame looked at meanwhile, prepared next, or -1 */
   gint64         ready;       /* the frame whose surroundings were prepared, or -1 */
 };
 
@@ -82,6 +83,7 @@ fidget_frame_prefetch_init (FidgetFramePrefetch *self)
 {
   self->pending = -1;
   self->working = -1;
+  self->queued = -1;
   self->ready = -1;
 }
 
@@ -146,6 +148,9 @@ prepare_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void start_work (FidgetFramePrefetch *self,
+                        gint64               frame);
+
 static void
 on_prepared (GObject      *source,
              GAsyncResult *result,
@@ -164,6 +169,13 @@ on_prepared (GObject      *source,
   self->working = -1;
   if (self->reader == NULL && work->reader != NULL)
     self->reader = g_object_ref (work->reader);
+  if (self->queued >= 0)
+    {
+      gint64 queued = self->queued;
+
+      self->queued = -1;
+      start_work (self, queued);
+    }
   /* Failing here is only a missed chance: the steps decode as before, and a file that breaks
    * says so when the frame is asked for. */
   if (!done)
@@ -175,18 +187,12 @@ on_prepared (GObject      *source,
   self->ready = work->frame;
 }
 
-static gboolean
-look_timeout (gpointer data)
+static void
+start_work (FidgetFramePrefetch *self,
+            gint64               frame)
 {
-  FidgetFramePrefetch *self = data;
   g_autoptr(GTask) task = NULL;
   Work *work;
-  gint64 frame = self->pending;
-
-  self->timeout_id = 0;
-  self->pending = -1;
-  if (frame < 0 || self->cancellable != NULL)
-    return G_SOURCE_REMOVE;
 
   work = g_new0 (Work, 1);
   work->player = g_object_ref (self->player);
@@ -195,10 +201,28 @@ look_timeout (gpointer data)
   self->working = frame;
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_prepared, NULL);
-  g_task_set_source_tag (task, look_timeout);
+  g_task_set_source_tag (task, start_work);
   g_task_set_name (task, "fidget_frame_prefetch");
   g_task_set_task_data (task, work, work_free);
   g_task_run_in_thread (task, prepare_thread);
+}
+
+static gboolean
+look_timeout (gpointer data)
+{
+  FidgetFramePrefetch *self = data;
+  gint64 frame = self->pending;
+
+  self->timeout_id = 0;
+  self->pending = -1;
+  if (frame < 0)
+    return G_SOURCE_REMOVE;
+  /* The work for a frame near this one goes on (a step back from it); this frame's turn
+   * comes when it ends. */
+  if (self->cancellable != NULL)
+    self->queued = frame;
+  else
+    start_work (self, frame);
   return G_SOURCE_REMOVE;
 }
 
@@ -222,6 +246,7 @@ fidget_frame_prefetch_moved (FidgetFramePrefetch *self,
   /* Moving on cancels the wait; the work already running goes on only for a frame near. */
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->pending = -1;
+  self->queued = -1;
   if (self->cancellable != NULL &&
       (frame > self->working || frame < self->working - NEAR_FRAMES))
     {
@@ -238,6 +263,7 @@ fidget_frame_prefetch_cancel (FidgetFramePrefetch *self)
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->pending = -1;
+  self->queued = -1;
   if (self->cancellable != NULL)
     {
       g_cancellable_cancel (self->cancellable);
