@@ -270,6 +270,7 @@ struct _FidgetPlayer
   GObject             parent_instance;
 
   GMutex              lock;          /* one request at a time; guards all below */
+  gint                requests_waiting; /* atomic: frames asked for, waiting for @lock */
 
   char               *path;
   char               *display;
@@ -1573,6 +1574,17 @@ fidget_player_convert (FidgetPlayer  *self,
   return frame;
 }
 
+/* Takes @lock for a frame asked for. Reading ahead holds it one picture at a time and lets
+ * go of it for good once a request waits: GMutex is not fair, and a reader that takes it
+ * again at once could keep a key press waiting for the whole read. */
+static void
+fidget_player_lock_for_request (FidgetPlayer *self)
+{
+  g_atomic_int_inc (&self->requests_waiting);
+  g_mutex_lock (&self->lock);
+  g_atomic_int_add (&self->requests_waiting, -1);
+}
+
 static gboolean
 fidget_player_check_index (FidgetPlayer  *self,
                            gint64         index,
@@ -1599,7 +1611,7 @@ fidget_player_get_frame (FidgetPlayer  *self,
   g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->lock);
+  fidget_player_lock_for_request (self);
   self->stats.requests++;
 
   if (!fidget_player_check_index (self, index, error))
@@ -1634,7 +1646,7 @@ fidget_player_get_keyframe_before (FidgetPlayer  *self,
   g_return_val_if_fail (shows != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->lock);
+  fidget_player_lock_for_request (self);
   self->stats.requests++;
   if (!fidget_player_check_index (self, index, error))
     {
@@ -1747,11 +1759,11 @@ fidget_player_read_ahead (FidgetPlayer  *self,
       gint64 position;
       gboolean ok = TRUE;
 
-      if (g_cancellable_is_cancelled (cancellable))
+      /* One picture per hold of the lock, and none once a frame is asked for: that request
+       * waits for one picture at most, not for the whole read. */
+      if (g_cancellable_is_cancelled (cancellable) ||
+          g_atomic_int_get (&self->requests_waiting) > 0)
         break;
-
-      /* One picture per hold of the lock: a frame asked for meanwhile waits for one picture,
-       * not for the whole read. */
       g_mutex_lock (&self->lock);
       reach = (gint64) FORWARD_REACH_SECONDS * self->fps_num / self->fps_den;
       /* Within the half of the cache kept ahead of the playhead, so that what is read never
