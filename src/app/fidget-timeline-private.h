@@ -62,6 +62,10 @@ guint    fidget_timeline_get_lane_rows     (FidgetTimeline    *self,
 gboolean fidget_timeline_get_segment_rect  (FidgetTimeline    *self,
                                             const char        *uuid,
                                             graphene_rect_t   *rect);
+/* The tooltip of the segment or suggestion under (@x, @y), or NULL. */
+char    *fidget_timeline_dup_tooltip_at    (FidgetTimeline    *self,
+                                            double             x,
+                                            double             y);
 /* Frames in the motion strip (0 when it is empty). */
 gsize    fidget_timeline_get_motion_count  (FidgetTimeline    *self);
 /* How many segments the last snapshot drew, and how many labels. */

@@ -30,6 +30,9 @@ typedef struct
   GdkRGBA   color;
   guint     row;
   gboolean  flagged;
+  char     *who;       /* the segment's annotator, for its tooltip */
+  char     *note;
+  double    score;     /* a suggestion's top score, or -1 */
 } Item;
 
 typedef struct
@@ -122,6 +125,8 @@ item_clear (gpointer data)
   g_clear_pointer (&item->uuid, g_free);
   g_clear_pointer (&item->code, g_free);
   g_clear_pointer (&item->label, g_free);
+  g_clear_pointer (&item->who, g_free);
+  g_clear_pointer (&item->note, g_free);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -506,6 +511,9 @@ fidget_timeline_set_segments (FidgetTimeline     *self,
       item.end = MAX (segment->end_frame, segment->start_frame + 1);
       item.color = color_for_action (self, segment->action_code);
       item.flagged = segment->flagged;
+      item.who = g_strdup (segment->annotator_name);
+      item.note = g_strdup (segment->note);
+      item.score = -1.0;
       g_array_append_val (l->items, item);
     }
   lane_stack (l);
@@ -569,6 +577,7 @@ fidget_timeline_set_suggestions (FidgetTimeline *self,
       item.start = suggestion->start_frame;
       item.end = MAX (suggestion->end_frame, suggestion->start_frame + 1);
       item.color = color_for_action (self, suggestion->action_code);
+      item.score = score;
       g_array_append_val (l->items, item);
     }
   lane_stack (l);
@@ -1220,6 +1229,100 @@ fidget_timeline_size_allocate (GtkWidget *widget,
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Tooltips                                                                                    */
+
+/* What a segment's code stands for, where, whose, and what was noted about it: the lane shows
+ * only the code. */
+static char *
+item_tooltip (FidgetTimeline     *self,
+              FidgetTimelineLane  lane,
+              const Item         *item)
+{
+  GString *text = g_string_new (NULL);
+  const FidgetAction *action = NULL;
+  g_autofree char *from = fidget_format_frame_time (item->start, self->fps_num, self->fps_den);
+  g_autofree char *until = fidget_format_frame_time (item->end, self->fps_num, self->fps_den);
+
+  if (self->taxonomy != NULL && item->code != NULL)
+    action = fidget_taxonomy_lookup_action (self->taxonomy, item->code);
+  if (lane == FIDGET_TIMELINE_LANE_SUGGESTIONS)
+    /* Translators: the start of a model suggestion's tooltip, before "B1 nodding" */
+    g_string_append (text, _("Model suggests "));
+  g_string_append (text, item->code != NULL ? item->code : "?");
+  if (action != NULL)
+    g_string_append_printf (text, " %s", fidget_taxonomy_translate (action->name));
+  if (item->score >= 0.0)
+    g_string_append_printf (text, " (%.0f %%)", 100.0 * item->score);
+  g_string_append_c (text, '\n');
+  /* Translators: a segment's first and last frames, then the times they span */
+  g_string_append_printf (text, _("Frames %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ", %s to %s"),
+                          item->start, item->end - 1, from, until);
+  if (item->who != NULL && lane != FIDGET_TIMELINE_LANE_MINE)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Marked by %s"), item->who);
+    }
+  if (item->flagged)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Needs another look"));
+    }
+  if (item->note != NULL && item->note[0] != '\0')
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, item->note);
+    }
+  return g_string_free (text, FALSE);
+}
+
+char *
+fidget_timeline_dup_tooltip_at (FidgetTimeline *self,
+                                double          x,
+                                double          y)
+{
+  FidgetTimelineHit hit;
+  FidgetTimelineLane lane;
+  const Item *item;
+
+  g_return_val_if_fail (FIDGET_IS_TIMELINE (self), NULL);
+
+  fidget_timeline_hit_test (self, x, y, &hit);
+  if (hit.kind != FIDGET_TIMELINE_HIT_SEGMENT && hit.kind != FIDGET_TIMELINE_HIT_SEGMENT_START &&
+      hit.kind != FIDGET_TIMELINE_HIT_SEGMENT_END)
+    return NULL;
+  item = find_item (self, hit.uuid, &lane);
+  return item != NULL ? item_tooltip (self, lane, item) : NULL;
+}
+
+static gboolean
+fidget_timeline_query_tooltip (GtkWidget  *widget,
+                               int         x,
+                               int         y,
+                               gboolean    keyboard,
+                               GtkTooltip *tooltip)
+{
+  FidgetTimeline *self = FIDGET_TIMELINE (widget);
+  g_autofree char *text = NULL;
+  FidgetTimelineHit hit;
+  graphene_rect_t rect;
+
+  if (keyboard || self->drag != DRAG_NONE)
+    return FALSE;
+  text = fidget_timeline_dup_tooltip_at (self, x, y);
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  /* Moving onto another segment asks again. */
+  fidget_timeline_hit_test (self, x, y, &hit);
+  if (fidget_timeline_get_segment_rect (self, hit.uuid, &rect))
+    gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { (int) rect.origin.x,
+                                                          (int) rect.origin.y,
+                                                          (int) ceil (rect.size.width),
+                                                          (int) ceil (rect.size.height) });
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Pointer                                                                                     */
 
 static void
@@ -1580,6 +1683,7 @@ fidget_timeline_class_init (FidgetTimelineClass *klass)
   object_class->set_property = fidget_timeline_set_property;
 
   widget_class->snapshot = fidget_timeline_snapshot;
+  widget_class->query_tooltip = fidget_timeline_query_tooltip;
   widget_class->measure = fidget_timeline_measure;
   widget_class->size_allocate = fidget_timeline_size_allocate;
 
@@ -1649,6 +1753,7 @@ fidget_timeline_init (FidgetTimeline *self)
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 
   drag = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "fidget-timeline-private.h"
 
@@ -345,6 +346,68 @@ test_snapshot (Fixture       *fixture,
   g_assert_cmpuint (labels, ==, 2);
 }
 
+/* Hovering a segment tells what its code stands for, where it lies, whose it is and what was
+ * noted; a suggestion, the model's score. Nothing elsewhere. */
+static void
+test_tooltips (Fixture       *fixture,
+               gconstpointer  data)
+{
+  FidgetTimeline *timeline = fixture->timeline;
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_segment_free);
+  g_autoptr(GPtrArray) suggestions =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) fidget_suggestion_free);
+  FidgetSegment *theirs;
+  FidgetSuggestion *suggestion;
+  graphene_rect_t rect;
+  g_autofree char *mine = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *nothing = NULL;
+
+  REQUIRE_DISPLAY ();
+
+  theirs = segment ("t", 150, 160, "F1");
+  theirs->annotator_name = g_strdup ("bo");
+  theirs->flagged = TRUE;
+  theirs->note = g_strdup ("left hand only");
+  g_ptr_array_add (others, theirs);
+  fidget_timeline_set_segments (timeline, FIDGET_TIMELINE_LANE_OTHERS, others);
+  fidget_timeline_set_lane_visible (timeline, FIDGET_TIMELINE_LANE_OTHERS, TRUE);
+  suggestion = fidget_suggestion_new ();
+  suggestion->uuid = g_strdup ("s");
+  suggestion->start_frame = 170;
+  suggestion->end_frame = 180;
+  suggestion->action_code = g_strdup ("B1");
+  suggestion->scores_json = g_strdup ("[{\"code\":\"B1\",\"score\":0.83}]");
+  g_ptr_array_add (suggestions, suggestion);
+  fidget_timeline_set_suggestions (timeline, suggestions);
+  fidget_timeline_show_range (timeline, 0, 200);
+  spin ();
+
+  g_assert_true (fidget_timeline_get_segment_rect (timeline, "a", &rect));
+  mine = fidget_timeline_dup_tooltip_at (timeline, rect.origin.x + rect.size.width / 2,
+                                         rect.origin.y + rect.size.height / 2);
+  g_assert_cmpstr (mine, ==, "B1 nodding\nFrames 10–39, 0:00.33 to 0:01.33");
+
+  g_assert_true (fidget_timeline_get_segment_rect (timeline, "t", &rect));
+  other = fidget_timeline_dup_tooltip_at (timeline, rect.origin.x + rect.size.width / 2,
+                                          rect.origin.y + rect.size.height / 2);
+  g_assert_nonnull (strstr (other, "F1 "));
+  g_assert_nonnull (strstr (other, "Frames 150–159"));
+  g_assert_nonnull (strstr (other, "Marked by bo"));
+  g_assert_nonnull (strstr (other, "Needs another look"));
+  g_assert_nonnull (strstr (other, "left hand only"));
+
+  g_assert_true (fidget_timeline_get_segment_rect (timeline, "s", &rect));
+  model = fidget_timeline_dup_tooltip_at (timeline, rect.origin.x + rect.size.width / 2,
+                                          rect.origin.y + rect.size.height / 2);
+  g_assert_cmpstr (model, ==, "Model suggests B1 nodding (83 %)\nFrames 170–179, 0:05.66 to 0:06.00");
+
+  nothing = fidget_timeline_dup_tooltip_at (timeline, rect.origin.x + rect.size.width + 40,
+                                            rect.origin.y + rect.size.height / 2);
+  g_assert_null (nothing);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,6 +424,7 @@ main (int   argc,
               test_stacking_and_hits, fixture_tear_down);
   g_test_add ("/timeline/drag", Fixture, NULL, fixture_set_up, test_drag, fixture_tear_down);
   g_test_add ("/timeline/snapshot", Fixture, NULL, fixture_set_up, test_snapshot, fixture_tear_down);
+  g_test_add ("/timeline/tooltips", Fixture, NULL, fixture_set_up, test_tooltips, fixture_tear_down);
 
   return g_test_run ();
 }
