@@ -1785,8 +1785,11 @@ fidget_player_read_ahead (FidgetPlayer  *self,
             }
           /* A picture at a time, so @cancellable is only looked at between them. */
           ok = fidget_player_read_to (self, next, NULL, error) != NULL;
-          self->stats.frames_read_ahead++;
-          read++;
+          if (ok)
+            {
+              self->stats.frames_read_ahead++;
+              read++;
+            }
         }
       g_mutex_unlock (&self->lock);
       if (!ok)
@@ -1865,21 +1868,55 @@ fidget_player_adopt_pictures (FidgetPlayer *self,
   return taken;
 }
 
-static void
-get_frame_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+/* The request of a worker thread: a frame, or for scrubbing the keyframe before it. */
+typedef struct
 {
-  gint64 index = *(gint64 *) task_data;
+  gint64   index;
+  gboolean keyframe;
+  gint64   shows;     /* the frame of the picture found */
+} FrameTask;
+
+static void
+frame_task_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  FrameTask *request = task_data;
   GError *error = NULL;
   FidgetFrame *frame;
 
-  frame = fidget_player_get_frame (source_object, index, cancellable, &error);
+  request->shows = request->index;
+  frame = request->keyframe
+          ? fidget_player_get_keyframe_before (source_object, request->index, &request->shows,
+                                               cancellable, &error)
+          : fidget_player_get_frame (source_object, request->index, cancellable, &error);
   if (frame == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, frame, (GDestroyNotify) fidget_frame_unref);
+}
+
+static void
+frame_task_run (FidgetPlayer        *self,
+                gint64               index,
+                gboolean             keyframe,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  FrameTask *request = g_new0 (FrameTask, 1);
+
+  request->index = index;
+  request->keyframe = keyframe;
+  request->shows = -1;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, keyframe ? "fidget_player_get_keyframe_before_async"
+                                  : "fidget_player_get_frame_async");
+  g_task_set_task_data (task, request, g_free);
+  g_task_run_in_thread (task, frame_task_thread);
 }
 
 void
@@ -1889,15 +1926,10 @@ fidget_player_get_frame_async (FidgetPlayer        *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (FIDGET_IS_PLAYER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fidget_player_get_frame_async);
-  g_task_set_name (task, "fidget_player_get_frame_async");
-  g_task_set_task_data (task, g_memdup2 (&index, sizeof index), g_free);
-  g_task_run_in_thread (task, get_frame_thread);
+  frame_task_run (self, index, FALSE, fidget_player_get_frame_async, cancellable, callback,
+                  user_data);
 }
 
 FidgetFrame *
@@ -1911,30 +1943,6 @@ fidget_player_get_frame_finish (FidgetPlayer  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct
-{
-  gint64 index;
-  gint64 shows;
-} KeyframeRequest;
-
-static void
-get_keyframe_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  KeyframeRequest *request = task_data;
-  GError *error = NULL;
-  FidgetFrame *frame;
-
-  frame = fidget_player_get_keyframe_before (source_object, request->index, &request->shows,
-                                             cancellable, &error);
-  if (frame == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, frame, (GDestroyNotify) fidget_frame_unref);
-}
-
 void
 fidget_player_get_keyframe_before_async (FidgetPlayer        *self,
                                          gint64               index,
@@ -1942,19 +1950,10 @@ fidget_player_get_keyframe_before_async (FidgetPlayer        *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  KeyframeRequest *request;
-
   g_return_if_fail (FIDGET_IS_PLAYER (self));
 
-  request = g_new0 (KeyframeRequest, 1);
-  request->index = index;
-  request->shows = -1;
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fidget_player_get_keyframe_before_async);
-  g_task_set_name (task, "fidget_player_get_keyframe_before_async");
-  g_task_set_task_data (task, request, g_free);
-  g_task_run_in_thread (task, get_keyframe_thread);
+  frame_task_run (self, index, TRUE, fidget_player_get_keyframe_before_async, cancellable,
+                  callback, user_data);
 }
 
 FidgetFrame *
@@ -1963,7 +1962,7 @@ fidget_player_get_keyframe_before_finish (FidgetPlayer  *self,
                                           gint64        *shows,
                                           GError       **error)
 {
-  KeyframeRequest *request;
+  FrameTask *request;
 
   g_return_val_if_fail (FIDGET_IS_PLAYER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
